@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['__tests__/**/*.test.ts'],
+    environment: 'node',
+    // Integration and dist tests start TLS servers and child processes; give them room on
+    // shared, noisy machines. Speed is measured by scripts/bench.mjs, never asserted here.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    globalSetup: ['__tests__/fixtures/global-setup.ts'],
+    reporters: ['default', './__tests__/fixtures/summary-reporter.ts'],
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      exclude: ['src/entry-*.ts'],
+    },
+  },
+});
