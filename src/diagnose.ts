@@ -1,0 +1,255 @@
+import { ClusterError, quoteServerText } from './errors.js';
+import { formatDuration } from './inputs/duration.js';
+
+/** Where in the verification a failure happened, for the message. */
+export interface FailureContext {
+  /** The server URL as written to the kubeconfig. */
+  readonly server: string;
+  /** The request that failed, e.g. `GET /version`. */
+  readonly request: string;
+  readonly timeoutMs: number;
+}
+
+const FORK_NOTE =
+  'Secrets are empty in workflows triggered from forks and by Dependabot, so check the secret is available to this run';
+
+const CA_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+]);
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL']);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+  'ABORT_ERR',
+]);
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const PROTOCOL_CODES = new Set([
+  'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+  'ERR_SSL_HTTP_REQUEST',
+]);
+
+/**
+ * Turns whatever the Kubernetes client threw into a ClusterError that names the cause and the
+ * fix. Knows the shapes client-node 2.x throws: ApiException (`code`, raw string `body`),
+ * `TypeError('fetch failed')` with the Node error in `cause`, and abort/timeout errors.
+ */
+export function diagnose(err: unknown, ctx: FailureContext): ClusterError {
+  const status = httpStatus(err);
+  if (status !== undefined) {
+    return fromStatus(status, bodyText(err), ctx);
+  }
+  const { code, message, name } = transportCause(err);
+  const target = hostPort(ctx.server);
+  if (
+    name === 'TimeoutError' ||
+    name === 'AbortError' ||
+    (code !== undefined && TIMEOUT_CODES.has(code))
+  ) {
+    return new ClusterError(
+      'timeout',
+      `no answer from ${ctx.server} within ${formatDuration(ctx.timeoutMs)} (${ctx.request}${code ? `, ${code}` : ''})`,
+      'A firewall or a private network is likely dropping the traffic: GitHub-hosted runners reach only public endpoints, so allow their addresses or use a self-hosted runner inside the network; raise "timeout" only for a slow link',
+    );
+  }
+  if (code !== undefined && DNS_CODES.has(code)) {
+    return new ClusterError(
+      'dns',
+      `cannot resolve the host name of ${ctx.server} (${code})`,
+      'Check the server URL for typos; a private cluster name resolves only inside its network, so use its public endpoint or a self-hosted runner in that network',
+    );
+  }
+  if (code === 'ECONNREFUSED') {
+    return new ClusterError(
+      'refused',
+      `connection to ${target} was refused: nothing listens there`,
+      'Check the port (the API server usually listens on 6443 or 443) and that the API server is running',
+    );
+  }
+  if (code !== undefined && CA_CODES.has(code)) {
+    return new ClusterError(
+      'tls-ca',
+      `the certificate of ${target} is not signed by the given CA (${code}: ${quoteServerText(message.replace(/;\s*if the root CA.*$/s, ''))})`,
+      'Give this cluster\'s own CA: certificate-authority-data from its kubeconfig or data["ca.crt"] from its token Secret; a CA from another or a re-created cluster does not match',
+    );
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return new ClusterError(
+      'tls-hostname',
+      `the certificate of ${target} is not valid for that address (${quoteServerText(altnames(message))})`,
+      "Use a server address that the certificate lists (see above), such as the name in the cluster's own kubeconfig",
+    );
+  }
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
+    return new ClusterError(
+      'tls-expired',
+      `the certificate of ${target} is ${code === 'CERT_HAS_EXPIRED' ? 'expired' : 'not valid yet'}`,
+      "Renew the API server's certificate (kubeadm certs renew apiserver), or check the runner's clock",
+    );
+  }
+  if (code !== undefined && PROTOCOL_CODES.has(code)) {
+    return new ClusterError(
+      'tls-protocol',
+      `${target} does not speak TLS (${code})`,
+      'Check the port: it must be the HTTPS port of the API server, not a plain-HTTP service',
+    );
+  }
+  if (code !== undefined && RESET_CODES.has(code)) {
+    return new ClusterError(
+      'reset',
+      `the connection to ${target} was closed before an answer (${code}, ${ctx.request})`,
+      'A proxy, load balancer or firewall between the runner and the cluster cut the connection; check that the server URL reaches the API server directly',
+    );
+  }
+  return new ClusterError(
+    'network',
+    `cannot reach ${ctx.server} (${ctx.request}: ${code ?? name ?? 'error'}: ${quoteServerText(message)})`,
+    'Check the server URL and the network path from the runner to the cluster',
+  );
+}
+
+function fromStatus(status: number, body: string, ctx: FailureContext): ClusterError {
+  const text = statusMessage(body);
+  const said = text === '' ? '' : `: ${quoteServerText(text)}`;
+  if (status === 401) {
+    return new ClusterError(
+      'unauthorized',
+      `the server rejected the token (401 Unauthorized on ${ctx.request})`,
+      `The token is expired, revoked, or from another cluster (its ServiceAccount or Secret was deleted or re-created): mint a new one, e.g. kubectl create token SA -n NAMESPACE --duration=2h, and update the secret. ${FORK_NOTE}`,
+    );
+  }
+  if (ctx.request.startsWith('GET /version') && (status === 404 || looksLikeHtml(body))) {
+    return notKubernetes(ctx, `GET /version answered ${status}${said}`);
+  }
+  if (status === 403) {
+    return new ClusterError(
+      'forbidden',
+      `the server accepted the token but denied ${ctx.request} (403 Forbidden${said})`,
+      'Every authenticated identity may create selfsubjectreviews through the system:basic-user ClusterRole; restore that binding or grant "create" on selfsubjectreviews.authentication.k8s.io to this identity',
+    );
+  }
+  if (status === 404) {
+    return new ClusterError(
+      'api-missing',
+      `the server does not serve ${ctx.request} (404${said})`,
+      'SelfSubjectReview (authentication.k8s.io/v1) is served by Kubernetes 1.28 and newer; on an older cluster set validate: false',
+    );
+  }
+  if (status === 429 || status >= 500) {
+    return new ClusterError(
+      'server-error',
+      `the API server answered ${status} to ${ctx.request}${said}`,
+      'The API server is overloaded or unhealthy; run the job again later, and check the control plane if it persists',
+    );
+  }
+  return new ClusterError(
+    'server-error',
+    `unexpected answer ${status} to ${ctx.request}${said}`,
+    'Check that the server URL points at the Kubernetes API server',
+  );
+}
+
+/** The failure for an answer that no Kubernetes API server gives. */
+export function notKubernetes(ctx: FailureContext, what: string): ClusterError {
+  return new ClusterError(
+    'not-kubernetes',
+    `${ctx.server} does not look like a Kubernetes API server (${what})`,
+    'Check the URL: it must be the API server (usually https://HOST:6443), not a dashboard, an ingress or a cloud console',
+  );
+}
+
+/** The HTTP status of an ApiException; DOMExceptions also carry a numeric `code`, so check more. */
+function httpStatus(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null || !('headers' in err)) return undefined;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'number' && code >= 100 && code <= 599 ? code : undefined;
+}
+
+function bodyText(err: unknown): string {
+  const body = (err as { body?: unknown }).body;
+  if (typeof body === 'string') return body;
+  if (body === undefined || body === null) return '';
+  try {
+    return JSON.stringify(body);
+  } catch {
+    return '';
+  }
+}
+
+/** The `message` of a Status body, or the text itself when it is not a Status. */
+function statusMessage(body: string): string {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      typeof (parsed as { message?: unknown }).message === 'string'
+    ) {
+      return (parsed as { message: string }).message;
+    }
+  } catch {
+    // not JSON: fall through to the text
+  }
+  if (looksLikeHtml(body)) {
+    const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1];
+    return `an HTML page${title ? ` titled "${title.trim()}"` : ''}`;
+  }
+  return body;
+}
+
+function looksLikeHtml(body: string): boolean {
+  return /^\s*(<!doctype html|<html|<head|<body)/i.test(body);
+}
+
+interface Cause {
+  code: string | undefined;
+  message: string;
+  name: string | undefined;
+}
+
+/** Digs the Node error out of fetch's TypeError (cause) or an AggregateError (errors). */
+function transportCause(err: unknown): Cause {
+  let current: unknown = err;
+  let fallback: Cause = { code: undefined, message: String(err), name: undefined };
+  for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
+    const e = current as {
+      code?: unknown;
+      message?: unknown;
+      name?: unknown;
+      cause?: unknown;
+      errors?: unknown;
+    };
+    const name = typeof e.name === 'string' ? e.name : undefined;
+    const message = typeof e.message === 'string' ? e.message : '';
+    if (typeof e.code === 'string' || name === 'TimeoutError' || name === 'AbortError') {
+      return { code: typeof e.code === 'string' ? e.code : undefined, message, name };
+    }
+    if (depth === 0) fallback = { code: undefined, message, name };
+    current = e.cause ?? (Array.isArray(e.errors) ? (e.errors as unknown[])[0] : undefined);
+  }
+  return fallback;
+}
+
+function hostPort(server: string): string {
+  try {
+    const url = new URL(server);
+    return url.port === '' ? `${url.hostname}:${url.protocol === 'http:' ? 80 : 443}` : url.host;
+  } catch {
+    return server;
+  }
+}
+
+/** Node's altname message, without its "Hostname/IP does not match certificate's altnames:" preamble. */
+function altnames(message: string): string {
+  return message.replace(/^Hostname\/IP does not match certificate's altnames:\s*/, '');
+}

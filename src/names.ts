@@ -1,0 +1,43 @@
+/**
+ * Every name the action shares with the runner, declared once. A meta test checks these
+ * against action.yml and the README tables.
+ */
+
+/** Input ids, as in action.yml. */
+export const Input = {
+  server: 'server',
+  token: 'token',
+  certificateAuthority: 'certificate-authority',
+  secret: 'secret',
+  namespace: 'namespace',
+  context: 'context',
+  kubeconfig: 'kubeconfig',
+  exportKubeconfig: 'export-kubeconfig',
+  validate: 'validate',
+  timeout: 'timeout',
+  cleanup: 'cleanup',
+} as const;
+export type InputName = (typeof Input)[keyof typeof Input];
+
+/** Output ids, as in action.yml. */
+export const Output = {
+  kubeconfig: 'kubeconfig',
+  context: 'context',
+  namespace: 'namespace',
+  username: 'username',
+  groups: 'groups',
+  serverVersion: 'server-version',
+} as const;
+export type OutputName = (typeof Output)[keyof typeof Output];
+
+/** Keys saved with core.saveState by the main step for the post step. */
+export const State = {
+  kubeconfigPath: 'kubeconfig-path',
+  cleanup: 'cleanup',
+} as const;
+
+/** Environment variable exported for later steps. */
+export const KUBECONFIG_ENV = 'KUBECONFIG';
+
+/** Prefix of every failure message, so the annotation is recognisable in long logs. */
+export const ACTION_NAME = 'kube-connect';
