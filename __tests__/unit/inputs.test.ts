@@ -1,0 +1,193 @@
+import * as yaml from 'js-yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { parseInputs, type RawInputs } from '../../src/inputs/index.js';
+import { Input } from '../../src/names.js';
+import { makeJwt } from '../fixtures/apiserver.ts';
+import { testTls } from '../fixtures/tools.ts';
+
+const jwt = makeJwt({ iss: 'kubernetes/serviceaccount', sub: 'system:serviceaccount:ci:deployer' });
+const b64 = (s: string): string => Buffer.from(s).toString('base64');
+let ca = '';
+
+beforeAll(() => {
+  ca = testTls().ca.cert;
+});
+
+/** The inputs as the runner hands them over for a step that sets only `set`. */
+function raw(set: Partial<Record<keyof typeof Input, string>>): RawInputs {
+  const all = Object.fromEntries(Object.values(Input).map((name) => [name, ''])) as Record<
+    string,
+    string
+  >;
+  all[Input.context] = 'default';
+  all[Input.exportKubeconfig] = 'true';
+  all[Input.validate] = 'true';
+  all[Input.timeout] = '10s';
+  all[Input.cleanup] = 'true';
+  for (const [key, value] of Object.entries(set)) {
+    all[Input[key as keyof typeof Input]] = value;
+  }
+  return all as RawInputs;
+}
+
+const noFiles = {
+  readFile: (): string => {
+    throw Object.assign(new Error('no files in this test'), { code: 'ENOENT' });
+  },
+};
+
+function secretYaml(data: Record<string, string>, namespace = 'ci'): string {
+  return yaml.dump({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'kubernetes.io/service-account-token',
+    metadata: { name: 'deployer-token', namespace },
+    data,
+  });
+}
+
+describe('parseInputs', () => {
+  it('applies the documented defaults', () => {
+    const config = parseInputs(
+      raw({ server: 'k8s.example.com:6443', token: jwt, certificateAuthority: ca }),
+      noFiles,
+    );
+    expect(config).toMatchObject({
+      server: { url: 'https://k8s.example.com:6443' },
+      namespace: 'default',
+      context: 'default',
+      kubeconfigPath: undefined,
+      exportKubeconfig: true,
+      validate: true,
+      timeoutMs: 10_000,
+      cleanup: true,
+    });
+    expect(config.token).toMatchObject({ value: jwt, from: 'token' });
+    expect(config.certificateAuthority?.from).toBe('certificate-authority');
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('takes token, CA and namespace from a Secret', () => {
+    const config = parseInputs(
+      raw({
+        server: 'https://k8s.example.com',
+        secret: secretYaml({ token: b64(jwt), 'ca.crt': b64(ca), namespace: b64('ci') }),
+      }),
+      noFiles,
+    );
+    expect(config.token).toMatchObject({ value: jwt, from: 'secret' });
+    expect(config.certificateAuthority?.from).toBe('secret');
+    expect(config.namespace).toBe('ci');
+    expect(config.secrets).toEqual(expect.arrayContaining([jwt, b64(jwt)]));
+  });
+
+  it('lets token, certificate-authority and namespace override the Secret', () => {
+    const other = makeJwt({ sub: 'system:serviceaccount:ci:other' });
+    const config = parseInputs(
+      raw({
+        server: 'https://k8s.example.com',
+        secret: secretYaml({ token: b64(jwt), namespace: b64('ci') }),
+        token: other,
+        certificateAuthority: b64(ca),
+        namespace: 'prod',
+      }),
+      noFiles,
+    );
+    expect(config.token).toMatchObject({ value: other, from: 'token' });
+    expect(config.certificateAuthority?.format).toBe('base64');
+    expect(config.namespace).toBe('prod');
+  });
+
+  it('needs no CA for http to a loopback address', () => {
+    const config = parseInputs(
+      raw({ server: 'http://127.0.0.1:8001', token: 'opaque-token-123' }),
+      noFiles,
+    );
+    expect(config.certificateAuthority).toBeUndefined();
+  });
+
+  it.each([
+    ['no server', { token: jwt }, 'server', /is empty: the API server URL is required/],
+    [
+      'no token and no secret',
+      { server: 'https://k', certificateAuthority: 'x' },
+      'token',
+      /is empty and no "secret" was given/,
+    ],
+    [
+      'no CA and no secret',
+      { server: 'https://k', token: jwt },
+      'certificate-authority',
+      /is empty and no "secret" was given: the cluster CA is required/,
+    ],
+    [
+      'a Secret without ca.crt and no CA',
+      { server: 'https://k', secret: 'SECRET_NO_CA' },
+      'certificate-authority',
+      /the Secret has no ca\.crt/,
+    ],
+    [
+      'a bad namespace',
+      { server: 'https://k', token: jwt, certificateAuthority: 'CA', namespace: 'Prod_1' },
+      'namespace',
+      /"Prod_1", which is not a valid Kubernetes namespace name/,
+    ],
+    [
+      'a bad boolean',
+      { server: 'https://k', token: jwt, certificateAuthority: 'CA', validate: 'yes' },
+      'validate',
+      /must be true or false \(got "yes"\)/,
+    ],
+    [
+      'a bad timeout',
+      { server: 'https://k', token: jwt, certificateAuthority: 'CA', timeout: '10' },
+      'timeout',
+      /is not a duration/,
+    ],
+    [
+      'a control character in the context',
+      { server: 'https://k', token: jwt, certificateAuthority: 'CA', context: 'a\u0007b' },
+      'context',
+      /control character/,
+    ],
+  ])('refuses %s, naming the input', (_name, set, input, message) => {
+    const values = Object.fromEntries(
+      Object.entries(set).map(([k, v]) => [
+        k,
+        v === 'CA' ? ca : v === 'SECRET_NO_CA' ? secretYaml({ token: b64(jwt) }) : v,
+      ]),
+    );
+    let error: unknown;
+    try {
+      parseInputs(raw(values), noFiles);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).input).toBe(input);
+    expect((error as InputError).message).toMatch(message);
+  });
+
+  it('mentions forks and Dependabot when a required secret value is missing', () => {
+    expect(() =>
+      parseInputs(raw({ server: 'https://k', certificateAuthority: ca }), noFiles),
+    ).toThrow(
+      expect.objectContaining({
+        hint: expect.stringMatching(/forks and by Dependabot/) as unknown,
+      }),
+    );
+  });
+
+  it.each([
+    ['True', true],
+    ['FALSE', false],
+    ['false', false],
+  ])('reads the boolean %s', (value, expected) => {
+    const config = parseInputs(
+      raw({ server: 'https://k', token: jwt, certificateAuthority: ca, validate: value }),
+      noFiles,
+    );
+    expect(config.validate).toBe(expected);
+  });
+});
