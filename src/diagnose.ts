@@ -1,4 +1,4 @@
-import { ClusterError, quoteServerText } from './errors.js';
+import { ClusterError, FORK_NOTE, quoteServerText } from './errors.js';
 import { formatDuration } from './inputs/duration.js';
 
 /** Where in the verification a failure happened, for the message. */
@@ -8,10 +8,9 @@ export interface FailureContext {
   /** The request that failed, e.g. `GET /version`. */
   readonly request: string;
   readonly timeoutMs: number;
+  /** The proxy the request went through (credentials removed), if any. */
+  readonly proxy?: string | undefined;
 }
-
-const FORK_NOTE =
-  'Secrets are empty in workflows triggered from forks and by Dependabot, so check the secret is available to this run';
 
 const CA_CODES = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
@@ -47,10 +46,20 @@ const PROTOCOL_CODES = new Set([
 export function diagnose(err: unknown, ctx: FailureContext): ClusterError {
   const status = httpStatus(err);
   if (status !== undefined) {
-    return fromStatus(status, bodyText(err), ctx);
+    const body = bodyText(err);
+    const error = fromStatus(status, body, ctx);
+    return new ClusterError(error.kind, error.message, error.hint, {
+      status,
+      retryAfterMs: retryAfter(err, body),
+      serverText: quoteServerText(statusMessage(body)),
+    });
   }
-  const { code, message, name } = transportCause(err);
+  const { code, message, name, proxyStatus } = transportCause(err);
   const target = hostPort(ctx.server);
+  if (ctx.proxy !== undefined) {
+    const failure = proxyFailure(ctx, ctx.proxy, target, code, proxyStatus);
+    if (failure) return failure;
+  }
   if (
     name === 'TimeoutError' ||
     name === 'AbortError' ||
@@ -118,6 +127,38 @@ export function diagnose(err: unknown, ctx: FailureContext): ClusterError {
   );
 }
 
+/** Failures of the proxy itself: unreachable, or answering the CONNECT with an error. */
+function proxyFailure(
+  ctx: FailureContext,
+  proxy: string,
+  target: string,
+  code: string | undefined,
+  proxyStatus: number | undefined,
+): ClusterError | undefined {
+  if (proxyStatus === 407) {
+    return new ClusterError(
+      'proxy',
+      `the proxy ${proxy} requires authentication (407) for ${ctx.request}`,
+      'Put the credentials in the proxy URL, http://USER:PASSWORD@HOST:PORT, from a secret (they are masked)',
+    );
+  }
+  if (proxyStatus !== undefined) {
+    return new ClusterError(
+      'proxy',
+      `the proxy ${proxy} refused to connect to ${target} (${proxyStatus})`,
+      "Ask for the API server's address to be allowed through the proxy, or list it in NO_PROXY if the runner reaches it directly",
+    );
+  }
+  if (code === 'ECONNREFUSED' || (code !== undefined && DNS_CODES.has(code))) {
+    return new ClusterError(
+      'proxy',
+      `cannot reach the proxy ${proxy} (${code})`,
+      'Check the host and port of proxy-url (or HTTPS_PROXY / HTTP_PROXY), and that the proxy runs',
+    );
+  }
+  return undefined;
+}
+
 function fromStatus(status: number, body: string, ctx: FailureContext): ClusterError {
   const text = statusMessage(body);
   const said = text === '' ? '' : `: ${quoteServerText(text)}`;
@@ -175,6 +216,26 @@ function httpStatus(err: unknown): number | undefined {
   return typeof code === 'number' && code >= 100 && code <= 599 ? code : undefined;
 }
 
+/** Retry-After in ms: the header (seconds or an HTTP date), else a Status' details.retryAfterSeconds. */
+function retryAfter(err: unknown, body: string): number | undefined {
+  const headers = (err as { headers?: Record<string, unknown> }).headers ?? {};
+  const header = headers['retry-after'];
+  if (typeof header === 'string' && header.trim() !== '') {
+    const seconds = Number(header.trim());
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    const date = Date.parse(header);
+    if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
+  }
+  try {
+    const parsed = JSON.parse(body) as { details?: { retryAfterSeconds?: unknown } };
+    const seconds = parsed.details?.retryAfterSeconds;
+    if (typeof seconds === 'number' && seconds > 0) return seconds * 1000;
+  } catch {
+    // not a Status
+  }
+  return undefined;
+}
+
 function bodyText(err: unknown): string {
   const body = (err as { body?: unknown }).body;
   if (typeof body === 'string') return body;
@@ -215,12 +276,19 @@ interface Cause {
   code: string | undefined;
   message: string;
   name: string | undefined;
+  /** The status a proxy answered a CONNECT with (undici: "Proxy response (407) !== 200 …"). */
+  proxyStatus: number | undefined;
 }
 
 /** Digs the Node error out of fetch's TypeError (cause) or an AggregateError (errors). */
 function transportCause(err: unknown): Cause {
   let current: unknown = err;
-  let fallback: Cause = { code: undefined, message: String(err), name: undefined };
+  let fallback: Cause = {
+    code: undefined,
+    message: String(err),
+    name: undefined,
+    proxyStatus: undefined,
+  };
   for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
     const e = current as {
       code?: unknown;
@@ -231,10 +299,15 @@ function transportCause(err: unknown): Cause {
     };
     const name = typeof e.name === 'string' ? e.name : undefined;
     const message = typeof e.message === 'string' ? e.message : '';
-    if (typeof e.code === 'string' || name === 'TimeoutError' || name === 'AbortError') {
-      return { code: typeof e.code === 'string' ? e.code : undefined, message, name };
+    const proxy = /Proxy response \((\d{3})\)/.exec(message);
+    if (proxy) {
+      return { code: undefined, message, name, proxyStatus: Number(proxy[1]) };
     }
-    if (depth === 0) fallback = { code: undefined, message, name };
+    if (typeof e.code === 'string' || name === 'TimeoutError' || name === 'AbortError') {
+      const code = typeof e.code === 'string' ? e.code : undefined;
+      return { code, message, name, proxyStatus: undefined };
+    }
+    if (depth === 0) fallback = { code: undefined, message, name, proxyStatus: undefined };
     current = e.cause ?? (Array.isArray(e.errors) ? (e.errors as unknown[])[0] : undefined);
   }
   return fallback;

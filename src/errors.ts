@@ -5,6 +5,10 @@
  * last line of defence.
  */
 
+/** Said whenever a value that usually comes from a secret is missing or rejected. */
+export const FORK_NOTE =
+  'If it comes from a secret, note that secrets are empty in workflows triggered from forks and by Dependabot';
+
 /** What kind of failure this is; tests and the troubleshooting table key on it. */
 export type FailureKind =
   | 'input'
@@ -23,6 +27,8 @@ export type FailureKind =
   | 'not-kubernetes'
   | 'api-missing'
   | 'server-error'
+  | 'denied'
+  | 'proxy'
   | 'network';
 
 /** A failure the action understands: what failed, why, and what to change. */
@@ -64,9 +70,38 @@ export class FileError extends KubeConnectError {
 
 /** The cluster could not be reached, did not trust us, or did not accept the token. */
 export class ClusterError extends KubeConnectError {
-  constructor(kind: FailureKind, message: string, hint: string) {
+  /** The HTTP status, when the server answered. */
+  readonly status: number | undefined;
+  /** How long the server asked us to wait (Retry-After or details.retryAfterSeconds). */
+  readonly retryAfterMs: number | undefined;
+  /** The server's own words (a Status message or the text body), already made safe to print. */
+  readonly serverText: string;
+
+  constructor(
+    kind: FailureKind,
+    message: string,
+    hint: string,
+    answer: { status?: number; retryAfterMs?: number | undefined; serverText?: string } = {},
+  ) {
     super(kind, message, hint);
     this.name = 'ClusterError';
+    this.status = answer.status;
+    this.retryAfterMs = answer.retryAfterMs;
+    this.serverText = answer.serverText ?? '';
+  }
+
+  /** A copy with another message or hint, keeping what the server said. */
+  with(change: { message?: string; hint?: string; kind?: FailureKind }): ClusterError {
+    return new ClusterError(
+      change.kind ?? this.kind,
+      change.message ?? this.message,
+      change.hint ?? this.hint,
+      {
+        ...(this.status !== undefined ? { status: this.status } : {}),
+        retryAfterMs: this.retryAfterMs,
+        serverText: this.serverText,
+      },
+    );
   }
 }
 

@@ -60,6 +60,19 @@ export function removeFile(path: string): boolean {
   }
 }
 
+/** Reads a text file, or gives undefined when there is none (as kubectl ignores missing KUBECONFIG files). */
+export function readTextFileIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new FileError(
+      `cannot read the kubeconfig "${path}" (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      'Fix or remove the file named in KUBECONFIG, or set merge: false',
+    );
+  }
+}
+
 /** Reads a text file the user named (a CA bundle). Errors carry node's `code`. */
 export function readTextFile(path: string): string {
   return readFileSync(path, 'utf8');

@@ -1,13 +1,31 @@
 import * as core from '@actions/core';
-import { tmpdir } from 'node:os';
-import { describeError, scrubSecrets } from './errors.js';
-import { readTextFile, removeFile, uniqueKubeconfigPath, writeSecretFile } from './files.js';
+import { homedir, tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { ClusterError, describeError, InputError, scrubSecrets } from './errors.js';
+import {
+  readTextFileIfExists,
+  readTextFile,
+  removeFile,
+  uniqueKubeconfigPath,
+  writeSecretFile,
+} from './files.js';
 import { formatDuration } from './inputs/duration.js';
 import { parseInputs, type ActionConfig, type RawInputs } from './inputs/index.js';
-import { buildKubeconfig } from './kubeconfig.js';
-import { ACTION_NAME, Input, KUBECONFIG_ENV, Output, State } from './names.js';
-import { verifyAccess, type ClusterIdentity } from './probe.js';
-import { describeCertificateAuthority, describeToken, summaryMarkdown } from './report.js';
+import { buildKubeconfig, kubeconfigSpec } from './kubeconfig.js';
+import { kubeconfigNames, mergedKubeconfigList, nameClashes } from './merge.js';
+import { ACTION_NAME, Input, KUBECONFIG_ENV, Output, SERVICE_ACCOUNT_DIR, State } from './names.js';
+import { verifyAccess, type ProbeResult } from './probe.js';
+import { proxyForUrl, redactProxyUrl } from './proxy-env.js';
+import {
+  deniedError,
+  describeCertificateAuthority,
+  describeToken,
+  summaryMarkdown,
+} from './report.js';
+import { expiredNote, lifetimeAdvice, readTokenClaims, type TokenClaims } from './token-claims.js';
+
+/** Test-only: where in-cluster mode looks for the pod's service account instead of the real mount. */
+const TEST_SERVICE_ACCOUNT_DIR_ENV = 'KUBE_CONNECT_TEST_SERVICEACCOUNT_DIR';
 
 /**
  * The main step: read and mask the inputs, build the kubeconfig, prove it against the API
@@ -27,16 +45,32 @@ export async function run(): Promise<void> {
   try {
     const raw = readInputs();
     mask([raw[Input.token].trim()]);
-    const config = parseInputs(raw, { readFile: readTextFile });
+    const config = parseInputs(raw, {
+      readFile: readTextFile,
+      podEnvironment: {
+        KUBERNETES_SERVICE_HOST: process.env.KUBERNETES_SERVICE_HOST,
+        KUBERNETES_SERVICE_PORT: process.env.KUBERNETES_SERVICE_PORT,
+      },
+      serviceAccountDir: process.env[TEST_SERVICE_ACCOUNT_DIR_ENV] ?? SERVICE_ACCOUNT_DIR,
+    });
     mask(config.secrets);
+    const environmentProxy =
+      config.proxyUrl === undefined ? proxyForUrl(config.server.url, process.env) : undefined;
+    if (environmentProxy !== undefined) mask(redactProxyUrl(environmentProxy).secrets);
 
-    logPlan(config);
-    const kubeconfig = buildKubeconfig({ ...config, token: config.token.value });
-    const identity = config.validate ? await verify(kubeconfig, config) : undefined;
+    logPlan(config, environmentProxy);
+    const claims = config.token.kind === 'jwt' ? readTokenClaims(config.token.value) : undefined;
+    adviseOnLifetime(claims);
+    const previous = config.merge ? kubeconfigsInUse(config.context) : [];
+
+    const kubeconfig = buildKubeconfig(kubeconfigSpec(config));
+    const result = config.validate
+      ? await verify(kubeconfig, config, claims, environmentProxy)
+      : undefined;
     const path = config.kubeconfigPath ?? uniqueKubeconfigPath(runnerTemp());
     writeSecretFile(path, kubeconfig);
     try {
-      await publish(config, identity, path);
+      await publish({ config, result, claims, path, previous });
     } catch (err) {
       removeFile(path);
       throw err;
@@ -62,49 +96,157 @@ function readInputs(): RawInputs {
   return raw as RawInputs;
 }
 
-function logPlan(config: ActionConfig): void {
-  core.info(`Server: ${config.server.url}`);
+function logPlan(config: ActionConfig, environmentProxy: string | undefined): void {
+  core.info(
+    `Server: ${config.server.url}${config.server.from === 'pod' ? ' (from the pod environment)' : ''}`,
+  );
   core.info(`Token: ${describeToken(config)}`);
   core.info(`Certificate authority: ${describeCertificateAuthority(config)}`);
+  if (config.insecureSkipTlsVerify) {
+    core.warning(
+      "insecure-skip-tls-verify is true: the server's certificate is not verified, so anyone between the runner and the cluster can read the token. Give the cluster CA instead.",
+    );
+  }
+  if (config.tlsServerName !== undefined) core.info(`TLS server name: ${config.tlsServerName}`);
+  if (config.proxyUrl !== undefined) core.info(`Proxy: ${redactProxyUrl(config.proxyUrl).shown}`);
+  if (environmentProxy !== undefined) {
+    core.info(
+      `Proxy: ${redactProxyUrl(environmentProxy).shown} (from HTTPS_PROXY/HTTP_PROXY, as kubectl will use it)`,
+    );
+  }
   core.info(`Context: ${config.context}, namespace: ${config.namespace}`);
 }
 
-async function verify(kubeconfig: string, config: ActionConfig): Promise<ClusterIdentity> {
-  core.info(
-    `Verifying the token with the API server (timeout ${formatDuration(config.timeoutMs)} per request)…`,
-  );
-  const identity = await verifyAccess(kubeconfig, { timeoutMs: config.timeoutMs });
-  core.info(`Server version: ${identity.serverVersion}`);
-  core.info(
-    `Authenticated as ${identity.username} (groups: ${identity.groups.join(', ') || 'none'})`,
-  );
-  return identity;
+function adviseOnLifetime(claims: TokenClaims | undefined): void {
+  const advice = lifetimeAdvice(claims, Date.now());
+  if (advice?.level === 'warning') core.warning(advice.text);
+  if (advice?.level === 'notice') core.notice(advice.text);
 }
 
-async function publish(
+/**
+ * The kubeconfig files later steps already use (KUBECONFIG, else ~/.kube/config), checked for
+ * names the new context would clash with.
+ * @throws InputError naming the clash
+ */
+function kubeconfigsInUse(context: string): string[] {
+  const listed = (process.env[KUBECONFIG_ENV] ?? '').split(delimiter).filter((p) => p !== '');
+  const paths = listed.length > 0 ? listed : [join(homedir(), '.kube', 'config')];
+  const existing = paths.flatMap((path) => {
+    const text = readTextFileIfExists(path);
+    return text === undefined ? [] : [{ path, names: kubeconfigNames(path, text) }];
+  });
+  const clashes = nameClashes(
+    existing.map((e) => e.names),
+    context,
+  );
+  if (clashes.length > 0) {
+    throw new InputError(
+      Input.context,
+      `is "${context}", which the kubeconfig in use already defines (${clashes.join(', ')})`,
+      'With merge: true, give each cluster its own context name (e.g. context: staging), so the earlier one stays usable with --context',
+    );
+  }
+  return existing.map((e) => e.path);
+}
+
+async function verify(
+  kubeconfig: string,
   config: ActionConfig,
-  identity: ClusterIdentity | undefined,
-  path: string,
-): Promise<void> {
+  claims: TokenClaims | undefined,
+  environmentProxy: string | undefined,
+): Promise<ProbeResult> {
+  const wait = config.waitMs > 0 ? `, retrying for up to ${formatDuration(config.waitMs)}` : '';
+  core.info(
+    `Verifying with the API server (timeout ${formatDuration(config.timeoutMs)} per request${wait})…`,
+  );
+  let result: ProbeResult;
+  try {
+    result = await verifyAccess(kubeconfig, {
+      timeoutMs: config.timeoutMs,
+      waitMs: config.waitMs,
+      checks: config.checks,
+      environmentProxy,
+      readFile: readTextFile,
+      log: { info: (m) => core.info(m), warning: (m) => core.warning(m) },
+    });
+  } catch (err) {
+    const expired = expiredNote(claims, Date.now());
+    if (err instanceof ClusterError && err.kind === 'unauthorized' && expired !== undefined) {
+      throw err.with({ message: `${err.message}: ${expired}` });
+    }
+    throw err;
+  }
+  core.info(`Server version: ${result.serverVersion}`);
+  const { username, groups } = result.identity;
+  core.info(
+    username !== undefined
+      ? `Authenticated as ${username} (groups: ${groups.join(', ') || 'unknown'})`
+      : 'Authenticated (identity unknown)',
+  );
+  for (const { check, allowed, reason } of result.access) {
+    core.info(`can-i ${check.line}: ${allowed ? 'yes' : 'no'}${reason ? ` (${reason})` : ''}`);
+  }
+  const denied = deniedError(result);
+  if (denied) {
+    await writeSummary({ config, result, claims, path: undefined, previous: [] });
+    throw denied;
+  }
+  return result;
+}
+
+interface Publication {
+  readonly config: ActionConfig;
+  readonly result: ProbeResult | undefined;
+  readonly claims: TokenClaims | undefined;
+  readonly path: string | undefined;
+  readonly previous: readonly string[];
+}
+
+async function publish(p: Publication & { readonly path: string }): Promise<void> {
+  const { config, result, claims, path } = p;
   core.saveState(State.kubeconfigPath, path);
   core.saveState(State.cleanup, String(config.cleanup));
   core.info(`Wrote kubeconfig ${path} (mode 0600)`);
   core.setOutput(Output.kubeconfig, path);
   core.setOutput(Output.context, config.context);
   core.setOutput(Output.namespace, config.namespace);
-  core.setOutput(Output.username, identity?.username ?? '');
-  core.setOutput(Output.groups, identity?.groups.join(',') ?? '');
-  core.setOutput(Output.serverVersion, identity?.serverVersion ?? '');
-  if (process.env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(summaryMarkdown({ config, identity, kubeconfigPath: path })).write();
-  }
+  core.setOutput(Output.username, result?.identity.username ?? '');
+  core.setOutput(Output.groups, result?.identity.groups.join(',') ?? '');
+  core.setOutput(Output.serverVersion, result?.serverVersion ?? '');
+  core.setOutput(Output.tokenExpiresAt, rfc3339(claims?.expiresAt));
+  core.setOutput(Output.allowed, result ? String(result.access.every((a) => a.allowed)) : '');
+  await writeSummary(p);
   if (config.exportKubeconfig) {
-    core.exportVariable(KUBECONFIG_ENV, path);
-    core.info(`Exported ${KUBECONFIG_ENV} for the following steps`);
+    const value = config.merge ? mergedKubeconfigList(path, p.previous, delimiter) : path;
+    core.exportVariable(KUBECONFIG_ENV, value);
+    core.info(
+      config.merge && p.previous.length > 0
+        ? `Exported ${KUBECONFIG_ENV}=${value}: context ${config.context} is current, the earlier contexts stay usable with --context`
+        : `Exported ${KUBECONFIG_ENV} for the following steps`,
+    );
   }
   if (!config.validate) {
     core.warning(
       'validate is false: the kubeconfig was written without checking that the token works',
     );
   }
+}
+
+async function writeSummary(p: Publication): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  await core.summary
+    .addRaw(
+      summaryMarkdown({
+        config: p.config,
+        result: p.result,
+        claims: p.claims,
+        kubeconfigPath: p.path,
+        now: Date.now(),
+      }),
+    )
+    .write();
+}
+
+function rfc3339(date: Date | undefined): string {
+  return date === undefined ? '' : date.toISOString().replace(/\.000Z$/, 'Z');
 }

@@ -16,6 +16,13 @@ export const Input = {
   validate: 'validate',
   timeout: 'timeout',
   cleanup: 'cleanup',
+  canI: 'can-i',
+  wait: 'wait',
+  inCluster: 'in-cluster',
+  insecureSkipTlsVerify: 'insecure-skip-tls-verify',
+  tlsServerName: 'tls-server-name',
+  proxyUrl: 'proxy-url',
+  merge: 'merge',
 } as const;
 export type InputName = (typeof Input)[keyof typeof Input];
 
@@ -27,6 +34,8 @@ export const Output = {
   username: 'username',
   groups: 'groups',
   serverVersion: 'server-version',
+  tokenExpiresAt: 'token-expires-at',
+  allowed: 'allowed',
 } as const;
 export type OutputName = (typeof Output)[keyof typeof Output];
 
@@ -35,6 +44,9 @@ export const State = {
   kubeconfigPath: 'kubeconfig-path',
   cleanup: 'cleanup',
 } as const;
+
+/** Where a pod's service account is mounted (in-cluster mode). */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /** Environment variable exported for later steps. */
 export const KUBECONFIG_ENV = 'KUBECONFIG';

@@ -1,33 +1,81 @@
+import { KubeConnectError } from './errors.js';
+import { formatDuration } from './inputs/duration.js';
 import type { ActionConfig } from './inputs/index.js';
-import type { ClusterIdentity } from './probe.js';
+import type { ProbeResult } from './probe.js';
+import type { TokenClaims } from './token-claims.js';
 
-/** What the step did, as the job summary and the log tell it. */
+/** What the step did, as the job summary tells it. */
 export interface ConnectionReport {
   readonly config: ActionConfig;
-  readonly identity: ClusterIdentity | undefined;
-  readonly kubeconfigPath: string;
+  readonly result: ProbeResult | undefined;
+  readonly claims: TokenClaims | undefined;
+  /** Undefined when the step failed before writing (a denied can-i check). */
+  readonly kubeconfigPath: string | undefined;
+  readonly now: number;
 }
 
-/** The job summary: a short Markdown table, with no token and no CA data. */
+/** The job summary: short Markdown tables, with no token and no CA data. */
 export function summaryMarkdown(report: ConnectionReport): string {
-  const { config, identity } = report;
+  const { config, result } = report;
+  const unchecked = 'not checked (validate: false)';
+  const identity = result?.identity;
   const rows: [string, string][] = [
     ['Server', code(config.server.url)],
-    ['Server version', identity ? code(identity.serverVersion) : 'not checked (validate: false)'],
-    ['Identity', identity ? code(identity.username) : 'not checked (validate: false)'],
-    ['Groups', identity ? identity.groups.map(code).join(', ') || 'none' : '—'],
+    ['Server version', result ? code(result.serverVersion) : unchecked],
+    [
+      'Identity',
+      identity
+        ? identity.username !== undefined
+          ? code(identity.username)
+          : 'unknown (no SelfSubjectReview)'
+        : unchecked,
+    ],
+    ['Groups', identity ? identity.groups.map(code).join(', ') || 'unknown' : '—'],
+    ['Token', tokenLine(report)],
     ['Namespace', code(config.namespace)],
     ['Context', code(config.context)],
     [
       'Kubeconfig',
-      code(report.kubeconfigPath) + (config.exportKubeconfig ? ' (exported as `KUBECONFIG`)' : ''),
+      report.kubeconfigPath === undefined
+        ? 'not written'
+        : code(report.kubeconfigPath) +
+          (config.exportKubeconfig ? ' (exported as `KUBECONFIG`)' : ''),
     ],
   ];
-  const table = rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n');
-  const verdict = identity
-    ? '✅ Connected to Kubernetes'
-    : '📝 Kubeconfig written without contacting the server';
-  return `### ${verdict}\n\n| | |\n|---|---|\n${table}\n`;
+  if (result) {
+    rows.push([
+      'Verdict',
+      `${result.attempts} request${result.attempts === 1 ? '' : 's'}, ${formatDuration(result.elapsedMs)}`,
+    ]);
+  }
+  const denied = result?.access.some((a) => !a.allowed) ?? false;
+  const verdict = !result
+    ? '📝 Kubeconfig written without contacting the server'
+    : denied
+      ? '⛔ Connected, but some permissions are missing'
+      : '✅ Connected to Kubernetes';
+  let text = `### ${verdict}\n\n| | |\n|---|---|\n${rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n')}\n`;
+  if (result && result.access.length > 0) {
+    const checks = result.access
+      .map(
+        (a) => `| ${code(a.check.line)} | ${a.allowed ? '✅ yes' : '❌ no'} | ${cell(a.reason)} |`,
+      )
+      .join('\n');
+    text += `\n#### can-i\n\n| check | allowed | reason |\n|---|---|---|\n${checks}\n`;
+  }
+  return text;
+}
+
+/** The failure for denied `can-i` checks, listing every denied line; undefined when all are allowed. */
+export function deniedError(result: ProbeResult): KubeConnectError | undefined {
+  const denied = result.access.filter((a) => !a.allowed);
+  if (denied.length === 0) return undefined;
+  const who = result.identity.username ?? 'this identity';
+  return new KubeConnectError(
+    'denied',
+    `${denied.length} of ${result.access.length} can-i checks denied for ${who}: ${denied.map((d) => `"${d.check.line}"`).join(', ')}`,
+    'Grant them with a Role and RoleBinding in the namespace (a ClusterRole and ClusterRoleBinding for cluster-scoped resources), or remove the lines from can-i',
+  );
 }
 
 /** One line for the log that describes where the token came from, never the token. */
@@ -35,17 +83,11 @@ export function describeToken(config: ActionConfig): string {
   const { token } = config;
   const kind = token.kind === 'jwt' ? 'JWT' : 'opaque token';
   const decoded = token.encoding === 'base64' ? ', base64-decoded' : '';
-  return `${kind} from input "${token.from}"${decoded}`;
-}
-
-/** One line for the log that describes the CA bundle. */
-export function describeCertificateAuthority(config: ActionConfig): string {
-  const ca = config.certificateAuthority;
-  if (!ca) return 'none (plain http to a loopback address)';
-  const first = ca.certificates[0];
-  const more = ca.certificates.length > 1 ? ` and ${ca.certificates.length - 1} more` : '';
-  const subject = first ? `${first.subject}, valid until ${first.notAfter.toISOString()}` : '';
-  return `${FORMAT[ca.format]} from input "${ca.from}": ${subject}${more}`;
+  const from =
+    token.from === 'pod'
+      ? `the pod's service account (${token.file ?? ''}, re-read by kubectl as the kubelet rotates it)`
+      : `input "${token.from === 'input' ? 'token' : 'secret'}"`;
+  return `${kind} from ${from}${decoded}`;
 }
 
 const FORMAT = {
@@ -54,6 +96,46 @@ const FORMAT = {
   der: 'base64 of DER',
   file: 'PEM file',
 } as const;
+
+/** One line for the log that describes the CA bundle. */
+export function describeCertificateAuthority(config: ActionConfig): string {
+  const ca = config.certificateAuthority;
+  if (!ca)
+    return config.insecureSkipTlsVerify
+      ? 'none (insecure-skip-tls-verify)'
+      : 'none (plain http to a loopback address)';
+  const first = ca.certificates[0];
+  const more = ca.certificates.length > 1 ? ` and ${ca.certificates.length - 1} more` : '';
+  const subject = first ? `${first.subject}, valid until ${first.notAfter.toISOString()}` : '';
+  const from =
+    ca.from === 'input'
+      ? 'input "certificate-authority"'
+      : ca.from === 'secret'
+        ? 'input "secret"'
+        : "the pod's service account";
+  return `${FORMAT[ca.format]} from ${from}: ${subject}${more}`;
+}
+
+function tokenLine({ config, claims, now }: ConnectionReport): string {
+  if (config.token.kind !== 'jwt' || !claims) return 'opaque';
+  const kind =
+    claims.kind === 'legacy'
+      ? 'legacy Secret-based JWT'
+      : claims.kind === 'bound'
+        ? 'bound JWT (TokenRequest)'
+        : 'JWT';
+  if (claims.expiresAt === undefined) return `${kind}, never expires`;
+  const left = claims.expiresAt.getTime() - now;
+  const when =
+    left > 0
+      ? `in ${formatDuration(Math.round(left / 60_000) * 60_000 || 1000)}`
+      : 'already expired';
+  return `${kind}, expires ${code(claims.expiresAt.toISOString())} (${when})`;
+}
+
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
 
 function code(text: string): string {
   return `\`${text.replaceAll('`', "'").replaceAll('|', '\\|')}\``;

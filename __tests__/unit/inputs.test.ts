@@ -1,7 +1,8 @@
 import * as yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { parseInputs, type RawInputs } from '../../src/inputs/index.js';
+import type { PodEnvironment } from '../../src/inputs/in-cluster.js';
+import { parseInputs, type InputContext, type RawInputs } from '../../src/inputs/index.js';
 import { Input } from '../../src/names.js';
 import { makeJwt } from '../fixtures/apiserver.ts';
 import { testTls } from '../fixtures/tools.ts';
@@ -35,7 +36,26 @@ const noFiles = {
   readFile: (): string => {
     throw Object.assign(new Error('no files in this test'), { code: 'ENOENT' });
   },
+  podEnvironment: {},
+  serviceAccountDir: '/nonexistent/serviceaccount',
 };
+
+/** A pod: a service-account directory and the kubelet's environment variables. */
+function pod(
+  files: Record<string, string>,
+  env: PodEnvironment = { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' },
+): InputContext {
+  return {
+    readFile: (path: string): string => {
+      const name = path.replace('/sa/', '');
+      const content = files[name];
+      if (content === undefined) throw Object.assign(new Error(`no ${path}`), { code: 'ENOENT' });
+      return content;
+    },
+    podEnvironment: env,
+    serviceAccountDir: '/sa',
+  };
+}
 
 function secretYaml(data: Record<string, string>, namespace = 'ci'): string {
   return yaml.dump({
@@ -63,8 +83,8 @@ describe('parseInputs', () => {
       timeoutMs: 10_000,
       cleanup: true,
     });
-    expect(config.token).toMatchObject({ value: jwt, from: 'token' });
-    expect(config.certificateAuthority?.from).toBe('certificate-authority');
+    expect(config.token).toMatchObject({ value: jwt, from: 'input' });
+    expect(config.certificateAuthority?.from).toBe('input');
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -94,7 +114,7 @@ describe('parseInputs', () => {
       }),
       noFiles,
     );
-    expect(config.token).toMatchObject({ value: other, from: 'token' });
+    expect(config.token).toMatchObject({ value: other, from: 'input' });
     expect(config.certificateAuthority?.format).toBe('base64');
     expect(config.namespace).toBe('prod');
   });
@@ -177,6 +197,146 @@ describe('parseInputs', () => {
         hint: expect.stringMatching(/forks and by Dependabot/) as unknown,
       }),
     );
+  });
+
+  it('reads wait, can-i, tls-server-name and proxy-url', () => {
+    const config = parseInputs(
+      raw({
+        server: 'https://k',
+        token: jwt,
+        certificateAuthority: ca,
+        namespace: 'ci',
+        wait: '0',
+        canI: 'create deployments.apps -n prod\nget secrets',
+        tlsServerName: 'kubernetes.default.svc',
+        proxyUrl: 'http://user:s3cret@proxy.corp:3128',
+      }),
+      noFiles,
+    );
+    expect(config.waitMs).toBe(0);
+    expect(config.checks.map((c) => c.spec)).toEqual([
+      {
+        resourceAttributes: {
+          verb: 'create',
+          resource: 'deployments',
+          group: 'apps',
+          namespace: 'prod',
+        },
+      },
+      { resourceAttributes: { verb: 'get', resource: 'secrets', namespace: 'ci' } },
+    ]);
+    expect(config.tlsServerName).toBe('kubernetes.default.svc');
+    expect(config.proxyUrl).toBe('http://user:s3cret@proxy.corp:3128');
+    expect(config.secrets).toContain('s3cret');
+  });
+
+  it('waits 30s by default', () => {
+    expect(
+      parseInputs(raw({ server: 'https://k', token: jwt, certificateAuthority: ca }), noFiles)
+        .waitMs,
+    ).toBe(30_000);
+  });
+
+  it("drops the CA of a Secret with insecure-skip-tls-verify, as kubectl's flag does", () => {
+    const config = parseInputs(
+      raw({
+        server: 'https://k',
+        secret: secretYaml({ token: b64(jwt), 'ca.crt': b64(ca) }),
+        insecureSkipTlsVerify: 'true',
+      }),
+      noFiles,
+    );
+    expect(config.certificateAuthority).toBeUndefined();
+    expect(config.insecureSkipTlsVerify).toBe(true);
+  });
+
+  it("reads a pod's service account in in-cluster mode, keeping the token in its file", () => {
+    const config = parseInputs(
+      raw({ inCluster: 'true' }),
+      pod({ token: `${jwt}\n`, 'ca.crt': ca, namespace: 'runners' }),
+    );
+    expect(config.server).toMatchObject({ url: 'https://10.96.0.1', from: 'pod' });
+    expect(config.token).toMatchObject({ value: jwt, from: 'pod', file: '/sa/token' });
+    expect(config.certificateAuthority?.from).toBe('pod');
+    expect(config.namespace).toBe('runners');
+    expect(config.secrets).toContain(jwt);
+  });
+
+  it('brackets an IPv6 service host in in-cluster mode', () => {
+    const config = parseInputs(
+      raw({ inCluster: 'true' }),
+      pod(
+        { token: jwt, 'ca.crt': ca },
+        { KUBERNETES_SERVICE_HOST: 'fd00:10:96::1', KUBERNETES_SERVICE_PORT: '6443' },
+      ),
+    );
+    expect(config.server.url).toBe('https://[fd00:10:96::1]:6443');
+    expect(config.namespace).toBe('default');
+  });
+
+  it('lets explicit inputs override each part of in-cluster mode', () => {
+    const other = makeJwt({ sub: 'system:serviceaccount:x:y' });
+    const config = parseInputs(
+      raw({
+        inCluster: 'true',
+        server: 'https://api.example.com',
+        token: other,
+        namespace: 'prod',
+      }),
+      pod({ 'ca.crt': ca }, {}),
+    );
+    expect(config.server.url).toBe('https://api.example.com');
+    expect(config.token).toMatchObject({ value: other, from: 'input', file: undefined });
+    expect(config.namespace).toBe('prod');
+  });
+
+  it.each([
+    [
+      'no service environment',
+      pod({ token: jwt, 'ca.crt': ca }, {}),
+      /KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set: the runner does not look like a pod/,
+    ],
+    [
+      'no token file',
+      pod({ 'ca.crt': ca }),
+      /\/sa\/token cannot be read \(ENOENT\): the runner does not look like a pod with a mounted service account/,
+    ],
+    ['no ca.crt', pod({ token: jwt }), /\/sa\/ca\.crt cannot be read/],
+  ])('refuses in-cluster mode outside a pod: %s', (_name, context, message) => {
+    expect(() => parseInputs(raw({ inCluster: 'true' }), context)).toThrow(message);
+  });
+
+  it.each([
+    [
+      'insecure-skip-tls-verify with a CA',
+      { insecureSkipTlsVerify: 'true' },
+      'insecure-skip-tls-verify',
+      /is true together with "certificate-authority"/,
+    ],
+    [
+      'a bad tls-server-name',
+      { tlsServerName: 'not a name' },
+      'tls-server-name',
+      /is not a host name/,
+    ],
+    ['an ftp proxy', { proxyUrl: 'ftp://proxy:21' }, 'proxy-url', /unsupported scheme ftp:/],
+    ['a proxy URL that is not a URL', { proxyUrl: 'http://user:pw@' }, 'proxy-url', /is not a URL/],
+    ['a malformed can-i line', { canI: 'create' }, 'can-i', /line 1/],
+    ['a bad wait', { wait: 'soon' }, 'wait', /is not a duration/],
+  ])('refuses %s', (_name, set, input, message) => {
+    let error: unknown;
+    try {
+      parseInputs(
+        raw({ server: 'https://k', token: jwt, certificateAuthority: ca, ...set }),
+        noFiles,
+      );
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).input).toBe(input);
+    expect((error as InputError).message).toMatch(message);
+    expect((error as InputError).message).not.toContain('pw@');
   });
 
   it.each([

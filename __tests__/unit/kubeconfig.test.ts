@@ -1,19 +1,27 @@
 import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { buildKubeconfig } from '../../src/kubeconfig.js';
+import { buildKubeconfig, type KubeconfigSpec } from '../../src/kubeconfig.js';
 
-const spec = {
-  server: { url: 'https://203.0.113.10:6443', host: '203.0.113.10', plainHttp: false },
+const spec: KubeconfigSpec = {
+  server: {
+    url: 'https://203.0.113.10:6443',
+    host: '203.0.113.10',
+    plainHttp: false,
+    from: 'input',
+  },
   certificateAuthority: {
     pem: 'PEM',
     base64: 'UEVN',
-    format: 'pem' as const,
+    format: 'pem',
     certificates: [],
-    from: 'certificate-authority' as const,
+    from: 'input',
   },
+  insecureSkipTlsVerify: false,
+  tlsServerName: undefined,
+  proxyUrl: undefined,
   namespace: 'ci',
   context: 'prod',
-  token: 'eyJ.token.sig',
+  credential: { token: 'eyJ.token.sig' },
 };
 
 describe('buildKubeconfig', () => {
@@ -52,9 +60,35 @@ describe('buildKubeconfig', () => {
   it('omits certificate-authority-data when there is no CA', () => {
     const text = buildKubeconfig({
       ...spec,
-      server: { url: 'http://127.0.0.1:8001', host: '127.0.0.1', plainHttp: true },
+      server: { url: 'http://127.0.0.1:8001', host: '127.0.0.1', plainHttp: true, from: 'input' },
       certificateAuthority: undefined,
     });
     expect(text).not.toContain('certificate-authority');
+  });
+
+  it('writes tokenFile (the key kubectl reads) for a rotated pod token', () => {
+    const file = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+    const doc = yaml.load(buildKubeconfig({ ...spec, credential: { tokenFile: file } })) as {
+      users: { user: Record<string, string> }[];
+    };
+    expect(doc.users[0]?.user).toEqual({ tokenFile: file });
+  });
+
+  it('writes the TLS and proxy options of the cluster', () => {
+    const doc = yaml.load(
+      buildKubeconfig({
+        ...spec,
+        certificateAuthority: undefined,
+        insecureSkipTlsVerify: true,
+        tlsServerName: 'kubernetes.default.svc',
+        proxyUrl: 'socks5://127.0.0.1:1080',
+      }),
+    ) as { clusters: { cluster: Record<string, unknown> }[] };
+    expect(doc.clusters[0]?.cluster).toEqual({
+      server: 'https://203.0.113.10:6443',
+      'insecure-skip-tls-verify': true,
+      'tls-server-name': 'kubernetes.default.svc',
+      'proxy-url': 'socks5://127.0.0.1:1080',
+    });
   });
 });

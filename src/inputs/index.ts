@@ -1,76 +1,113 @@
-import { InputError } from '../errors.js';
+import { FORK_NOTE, InputError } from '../errors.js';
 import { Input, type InputName } from '../names.js';
+import { redactProxyUrl } from '../proxy-env.js';
+import { parseAccessChecks, type AccessCheck } from './can-i.js';
 import {
   parseCertificateAuthority,
   type ParsedCertificateAuthority,
   type ReadTextFile,
 } from './certificate.js';
 import { parseDuration } from './duration.js';
-import { parseSecret } from './secret.js';
+import {
+  readPodServiceAccount,
+  type PodEnvironment,
+  type PodServiceAccount,
+} from './in-cluster.js';
+import { parseSecret, type ParsedSecret } from './secret.js';
 import { parseServer, type ServerAddress } from './server.js';
 import { parseToken, secretForms, type ParsedToken } from './token.js';
 
-export type { ParsedCertificateAuthority, CertificateSummary } from './certificate.js';
+export type { AccessCheck } from './can-i.js';
+export type { CertificateSummary, ParsedCertificateAuthority } from './certificate.js';
 export type { ServerAddress } from './server.js';
 export type { ParsedToken } from './token.js';
 
 /** Every input as the runner hands it over: strings, '' when not set. */
 export type RawInputs = Readonly<Record<InputName, string>>;
 
+/** Where each part of the connection came from. */
+export type Source = 'input' | 'secret' | 'pod';
+
+/** The token, and how the kubeconfig carries it. */
+export type TokenConfig = ParsedToken & {
+  readonly from: Source;
+  /** Set in in-cluster mode: kubectl re-reads this file, so the kubelet's rotation is followed. */
+  readonly file: string | undefined;
+};
+
 /** What the action will do, decided once from the raw inputs. */
 export interface ActionConfig {
-  readonly server: ServerAddress;
-  readonly token: ParsedToken & { readonly from: 'token' | 'secret' };
-  /** Absent only for http:// to a loopback address. */
+  readonly server: ServerAddress & { readonly from: 'input' | 'pod' };
+  readonly token: TokenConfig;
+  /** Absent for http:// to a loopback address and with insecure-skip-tls-verify. */
   readonly certificateAuthority:
-    | (ParsedCertificateAuthority & { readonly from: 'certificate-authority' | 'secret' })
-    | undefined;
+    (ParsedCertificateAuthority & { readonly from: Source }) | undefined;
+  readonly insecureSkipTlsVerify: boolean;
+  readonly tlsServerName: string | undefined;
+  /** The proxy for the cluster, as written to the kubeconfig (credentials included). */
+  readonly proxyUrl: string | undefined;
   readonly namespace: string;
   readonly context: string;
   /** Where to write; undefined means a new unique file under RUNNER_TEMP. */
   readonly kubeconfigPath: string | undefined;
   readonly exportKubeconfig: boolean;
+  readonly merge: boolean;
   readonly validate: boolean;
   readonly timeoutMs: number;
+  readonly waitMs: number;
+  readonly checks: readonly AccessCheck[];
   readonly cleanup: boolean;
   /** Every form of every secret value seen in the inputs, for the runner's masker. */
   readonly secrets: readonly string[];
 }
 
-/** What parsing may read from the world: only files the user named. */
+/** What parsing may read from the world: files the user named, and a pod's service account. */
 export interface InputContext {
   readonly readFile: ReadTextFile;
+  /** KUBERNETES_SERVICE_HOST / _PORT, for in-cluster mode. */
+  readonly podEnvironment: PodEnvironment;
+  /** Where the pod's service account is mounted (tests point it elsewhere). */
+  readonly serviceAccountDir: string;
 }
-
-const FORK_NOTE =
-  'If you pass it from a secret, note that secrets are empty in workflows triggered from forks and by Dependabot';
 
 /**
  * The one place that decides what a valid input is.
  * @throws InputError naming the input, what is wrong and how to fix it
  */
 export function parseInputs(raw: RawInputs, context: InputContext): ActionConfig {
-  if (raw[Input.server].trim() === '') {
+  const has = (name: InputName): boolean => raw[name].trim() !== '';
+  const inCluster = parseBoolean(raw, Input.inCluster, false);
+  const secret = has(Input.secret)
+    ? parseSecret(raw[Input.secret], Input.secret, !has(Input.token))
+    : undefined;
+  const insecureSkipTlsVerify = parseBoolean(raw, Input.insecureSkipTlsVerify, false);
+  if (insecureSkipTlsVerify && has(Input.certificateAuthority)) {
     throw new InputError(
-      Input.server,
-      'is empty: the API server URL is required',
-      `Set server to the cluster's API server address, e.g. https://203.0.113.10:6443. ${FORK_NOTE}`,
+      Input.insecureSkipTlsVerify,
+      'is true together with "certificate-authority"',
+      'Use one: a CA to verify the server (recommended), or insecure-skip-tls-verify without a CA (kubectl refuses the combination too)',
     );
   }
-  const server = parseServer(raw[Input.server], Input.server);
+  const pod = inCluster
+    ? readPodServiceAccount(context.serviceAccountDir, context.podEnvironment, context.readFile, {
+        server: !has(Input.server),
+        token: !has(Input.token) && secret?.token === undefined,
+        ca:
+          !has(Input.certificateAuthority) && secret?.caCrt === undefined && !insecureSkipTlsVerify,
+      })
+    : undefined;
 
-  const secret =
-    raw[Input.secret].trim() === ''
-      ? undefined
-      : parseSecret(raw[Input.secret], Input.secret, raw[Input.token].trim() === '');
-  const token = readToken(raw, secret);
-  const certificateAuthority = readCertificateAuthority(raw, secret, server, context);
+  const server = readServer(raw, pod);
+  const token = readToken(raw, secret, pod);
+  const certificateAuthority = insecureSkipTlsVerify
+    ? undefined
+    : readCertificateAuthority(raw, secret, pod, server, context);
 
-  const namespace = firstNonEmpty(raw[Input.namespace], secret?.namespace) ?? 'default';
-  checkName(
+  const namespace =
+    firstNonEmpty(raw[Input.namespace], secret?.namespace, pod?.namespace) ?? 'default';
+  checkNamespace(
     namespace,
-    raw[Input.namespace].trim() !== '' ? Input.namespace : Input.secret,
-    'namespace',
+    has(Input.namespace) ? Input.namespace : secret?.namespace ? Input.secret : Input.inCluster,
   );
   const contextName = firstNonEmpty(raw[Input.context]) ?? 'default';
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
@@ -82,34 +119,65 @@ export function parseInputs(raw: RawInputs, context: InputContext): ActionConfig
     );
   }
 
-  const kubeconfigPath = raw[Input.kubeconfig].trim();
+  const proxy = readProxyUrl(raw);
   return Object.freeze({
     server,
     token,
     certificateAuthority,
+    insecureSkipTlsVerify,
+    tlsServerName: readTlsServerName(raw),
+    proxyUrl: proxy?.url,
     namespace,
     context: contextName,
-    kubeconfigPath: kubeconfigPath === '' ? undefined : kubeconfigPath,
+    kubeconfigPath: firstNonEmpty(raw[Input.kubeconfig]),
     exportKubeconfig: parseBoolean(raw, Input.exportKubeconfig, true),
+    merge: parseBoolean(raw, Input.merge, false),
     validate: parseBoolean(raw, Input.validate, true),
-    timeoutMs:
-      raw[Input.timeout].trim() === '' ? 10_000 : parseDuration(raw[Input.timeout], Input.timeout),
+    timeoutMs: has(Input.timeout) ? parseDuration(raw[Input.timeout], Input.timeout) : 10_000,
+    waitMs: has(Input.wait)
+      ? parseDuration(raw[Input.wait], Input.wait, { allowZero: true })
+      : 30_000,
+    checks: parseAccessChecks(raw[Input.canI], namespace),
     cleanup: parseBoolean(raw, Input.cleanup, true),
-    secrets: [...new Set([...token.forms, ...secretForms(raw[Input.token].trim())])],
+    secrets: [
+      ...new Set([
+        ...token.forms,
+        ...secretForms(raw[Input.token].trim()),
+        ...(proxy?.secrets ?? []),
+      ]),
+    ],
   });
+}
+
+function readServer(raw: RawInputs, pod: PodServiceAccount | undefined): ActionConfig['server'] {
+  if (raw[Input.server].trim() !== '') {
+    return { ...parseServer(raw[Input.server], Input.server), from: 'input' };
+  }
+  if (pod?.server !== undefined) {
+    return { ...parseServer(pod.server, Input.inCluster), from: 'pod' };
+  }
+  throw new InputError(
+    Input.server,
+    'is empty: the API server URL is required',
+    `Set server to the cluster's API server address, e.g. https://203.0.113.10:6443. ${FORK_NOTE}`,
+  );
 }
 
 function readToken(
   raw: RawInputs,
-  secret: ReturnType<typeof parseSecret> | undefined,
-): ActionConfig['token'] {
+  secret: ParsedSecret | undefined,
+  pod: PodServiceAccount | undefined,
+): TokenConfig {
   if (raw[Input.token].trim() !== '') {
-    return { ...parseToken(raw[Input.token], Input.token), from: 'token' };
+    return { ...parseToken(raw[Input.token], Input.token), from: 'input', file: undefined };
   }
   if (secret?.token !== undefined) {
     const parsed = parseToken(secret.token, Input.secret);
     const forms = secret.tokenBase64 ? [...parsed.forms, secret.tokenBase64] : parsed.forms;
-    return { ...parsed, forms, from: 'secret' };
+    return { ...parsed, forms, from: 'secret', file: undefined };
+  }
+  if (pod?.token !== undefined) {
+    return { ...parseToken(pod.token, Input.inCluster), from: 'pod', file: pod.tokenFile };
   }
   throw new InputError(
     Input.token,
@@ -120,25 +188,36 @@ function readToken(
 
 function readCertificateAuthority(
   raw: RawInputs,
-  secret: ReturnType<typeof parseSecret> | undefined,
+  secret: ParsedSecret | undefined,
+  pod: PodServiceAccount | undefined,
   server: ServerAddress,
   context: InputContext,
 ): ActionConfig['certificateAuthority'] {
   if (raw[Input.certificateAuthority].trim() !== '') {
-    const ca = parseCertificateAuthority(
-      raw[Input.certificateAuthority],
-      Input.certificateAuthority,
-      context.readFile,
-    );
-    return { ...ca, from: Input.certificateAuthority };
+    return {
+      ...parseCertificateAuthority(
+        raw[Input.certificateAuthority],
+        Input.certificateAuthority,
+        context.readFile,
+      ),
+      from: 'input',
+    };
   }
   if (secret?.caCrt !== undefined) {
-    const ca = parseCertificateAuthority(
-      secret.caCrt,
-      `${Input.secret}" field "ca.crt`,
-      context.readFile,
-    );
-    return { ...ca, from: Input.secret };
+    return {
+      ...parseCertificateAuthority(
+        secret.caCrt,
+        `${Input.secret}" field "ca.crt`,
+        context.readFile,
+      ),
+      from: 'secret',
+    };
+  }
+  if (pod?.caCrt !== undefined) {
+    return {
+      ...parseCertificateAuthority(pod.caCrt, `${Input.inCluster}" file "ca.crt`, context.readFile),
+      from: 'pod',
+    };
   }
   if (server.plainHttp) return undefined;
   throw new InputError(
@@ -150,17 +229,56 @@ function readCertificateAuthority(
   );
 }
 
+const HOST_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/i;
+
+function readTlsServerName(raw: RawInputs): string | undefined {
+  const name = firstNonEmpty(raw[Input.tlsServerName]);
+  if (name === undefined) return undefined;
+  if (!HOST_NAME.test(name) || name.length > 253) {
+    throw new InputError(
+      Input.tlsServerName,
+      `is not a host name: "${name.slice(0, 80)}"`,
+      'Give one DNS name the server certificate covers, e.g. kubernetes.default.svc',
+    );
+  }
+  return name;
+}
+
+function readProxyUrl(raw: RawInputs): { url: string; secrets: string[] } | undefined {
+  const text = firstNonEmpty(raw[Input.proxyUrl]);
+  if (text === undefined) return undefined;
+  const { shown, secrets } = redactProxyUrl(text);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InputError(
+      Input.proxyUrl,
+      `is not a URL: "${shown}"`,
+      'Write it as http://HOST:PORT, https://HOST:PORT or socks5://HOST:PORT',
+    );
+  }
+  if (!['http:', 'https:', 'socks5:', 'socks5h:'].includes(url.protocol) || url.hostname === '') {
+    throw new InputError(
+      Input.proxyUrl,
+      `uses the unsupported scheme ${url.protocol}// ("${shown}")`,
+      'kubectl takes http://, https:// and socks5:// proxies',
+    );
+  }
+  return { url: text, secrets };
+}
+
 function firstNonEmpty(...values: (string | undefined)[]): string | undefined {
   return values.map((v) => v?.trim()).find((v) => v !== undefined && v !== '');
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-function checkName(value: string, input: string, what: string): void {
+function checkNamespace(value: string, input: string): void {
   if (value.length > 63 || !DNS_LABEL.test(value)) {
     throw new InputError(
       input,
-      `gives the ${what} "${value.slice(0, 63)}", which is not a valid Kubernetes namespace name`,
+      `gives the namespace "${value.slice(0, 63)}", which is not a valid Kubernetes namespace name`,
       'A namespace is at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit',
     );
   }
