@@ -31557,6 +31557,8 @@ function getIDToken(aud) {
  * from input names, URLs and server text only, and `describeError` scrubs known secrets as a
  * last line of defence.
  */
+/** Said whenever a value that usually comes from a secret is missing or rejected. */
+const FORK_NOTE = 'If it comes from a secret, note that secrets are empty in workflows triggered from forks and by Dependabot';
 /** A failure the action understands: what failed, why, and what to change. */
 class KubeConnectError extends Error {
     kind;
@@ -31591,9 +31593,26 @@ class errors_FileError extends KubeConnectError {
 }
 /** The cluster could not be reached, did not trust us, or did not accept the token. */
 class ClusterError extends KubeConnectError {
-    constructor(kind, message, hint) {
+    /** The HTTP status, when the server answered. */
+    status;
+    /** How long the server asked us to wait (Retry-After or details.retryAfterSeconds). */
+    retryAfterMs;
+    /** The server's own words (a Status message or the text body), already made safe to print. */
+    serverText;
+    constructor(kind, message, hint, answer = {}) {
         super(kind, message, hint);
         this.name = 'ClusterError';
+        this.status = answer.status;
+        this.retryAfterMs = answer.retryAfterMs;
+        this.serverText = answer.serverText ?? '';
+    }
+    /** A copy with another message or hint, keeping what the server said. */
+    with(change) {
+        return new ClusterError(change.kind ?? this.kind, change.message ?? this.message, change.hint ?? this.hint, {
+            ...(this.status !== undefined ? { status: this.status } : {}),
+            retryAfterMs: this.retryAfterMs,
+            serverText: this.serverText,
+        });
     }
 }
 const MAX_SERVER_TEXT = 200;
@@ -31703,6 +31722,17 @@ function removeFile(path) {
         throw err;
     }
 }
+/** Reads a text file, or gives undefined when there is none (as kubectl ignores missing KUBECONFIG files). */
+function readTextFileIfExists(path) {
+    try {
+        return readFileSync(path, 'utf8');
+    }
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return undefined;
+        throw new FileError(`cannot read the kubeconfig "${path}" (${err.code ?? String(err)})`, 'Fix or remove the file named in KUBECONFIG, or set merge: false');
+    }
+}
 /** Reads a text file the user named (a CA bundle). Errors carry node's `code`. */
 function readTextFile(path) {
     return readFileSync(path, 'utf8');
@@ -31726,6 +31756,13 @@ const Input = {
     validate: 'validate',
     timeout: 'timeout',
     cleanup: 'cleanup',
+    canI: 'can-i',
+    wait: 'wait',
+    inCluster: 'in-cluster',
+    insecureSkipTlsVerify: 'insecure-skip-tls-verify',
+    tlsServerName: 'tls-server-name',
+    proxyUrl: 'proxy-url',
+    merge: 'merge',
 };
 /** Output ids, as in action.yml. */
 const Output = {
@@ -31735,12 +31772,16 @@ const Output = {
     username: 'username',
     groups: 'groups',
     serverVersion: 'server-version',
+    tokenExpiresAt: 'token-expires-at',
+    allowed: 'allowed',
 };
 /** Keys saved with core.saveState by the main step for the post step. */
 const State = {
     kubeconfigPath: 'kubeconfig-path',
     cleanup: 'cleanup',
 };
+/** Where a pod's service account is mounted (in-cluster mode). */
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 /** Environment variable exported for later steps. */
 const KUBECONFIG_ENV = 'KUBECONFIG';
 /** Prefix of every failure message, so the annotation is recognisable in long logs. */
