@@ -1,4 +1,5 @@
 import { load } from 'js-yaml';
+import { FileError } from './errors.js';
 
 /** The names a kubeconfig file defines. */
 export interface KubeconfigNames {
@@ -8,9 +9,21 @@ export interface KubeconfigNames {
   readonly contexts: readonly string[];
 }
 
-/** Reads the cluster, user and context names of a kubeconfig text (JSON is YAML too). */
+/**
+ * Reads the cluster, user and context names of a kubeconfig text (JSON is YAML too; an empty
+ * file is an empty config, as kubectl reads it).
+ * @throws FileError when the text is not YAML, which would break kubectl in later steps too
+ */
 export function kubeconfigNames(path: string, text: string): KubeconfigNames {
-  const doc = load(text) as Record<string, unknown> | null | undefined;
+  let doc: Record<string, unknown> | null | undefined;
+  try {
+    doc = text.trim() === '' ? undefined : (load(text) as Record<string, unknown> | null);
+  } catch {
+    throw new FileError(
+      `the kubeconfig "${path}" already in use is not valid YAML`,
+      'Fix or remove it (kubectl would fail on it too), or set merge: false to start from a new kubeconfig',
+    );
+  }
   const names = (key: string): string[] => {
     const list = doc?.[key];
     if (!Array.isArray(list)) return [];
