@@ -90,6 +90,18 @@ export function describeToken(config: ActionConfig): string {
   return `${kind} from ${from}${decoded}`;
 }
 
+const CA_SOURCE = {
+  input: 'input "certificate-authority"',
+  secret: 'input "secret"',
+  pod: "the pod's service account",
+} as const;
+
+const TOKEN_KIND = {
+  legacy: 'legacy Secret-based JWT',
+  bound: 'bound JWT (TokenRequest)',
+  other: 'JWT',
+} as const;
+
 const FORMAT = {
   pem: 'PEM text',
   base64: 'base64 of PEM',
@@ -107,23 +119,12 @@ export function describeCertificateAuthority(config: ActionConfig): string {
   const first = ca.certificates[0];
   const more = ca.certificates.length > 1 ? ` and ${ca.certificates.length - 1} more` : '';
   const subject = first ? `${first.subject}, valid until ${first.notAfter.toISOString()}` : '';
-  const from =
-    ca.from === 'input'
-      ? 'input "certificate-authority"'
-      : ca.from === 'secret'
-        ? 'input "secret"'
-        : "the pod's service account";
-  return `${FORMAT[ca.format]} from ${from}: ${subject}${more}`;
+  return `${FORMAT[ca.format]} from ${CA_SOURCE[ca.from]}: ${subject}${more}`;
 }
 
 function tokenLine({ config, claims, now }: ConnectionReport): string {
   if (config.token.kind !== 'jwt' || !claims) return 'opaque';
-  const kind =
-    claims.kind === 'legacy'
-      ? 'legacy Secret-based JWT'
-      : claims.kind === 'bound'
-        ? 'bound JWT (TokenRequest)'
-        : 'JWT';
+  const kind = TOKEN_KIND[claims.kind];
   if (claims.expiresAt === undefined) return `${kind}, never expires`;
   const left = claims.expiresAt.getTime() - now;
   const when =
