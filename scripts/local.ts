@@ -18,7 +18,7 @@ import {
 } from '../__tests__/fixtures/apiserver.ts';
 import { Job, runCommand, type StepResult } from '../__tests__/fixtures/runner.ts';
 import { generateTls, type TlsMaterial } from '../__tests__/fixtures/tls.ts';
-import { isolatedToolEnv, kubectlPath } from '../__tests__/fixtures/tools.ts';
+import { isolatedToolEnv, kubectlPath, SCRATCH_ENV } from '../__tests__/fixtures/tools.ts';
 
 type Inputs = Record<string, string>;
 interface Scenario {
@@ -68,11 +68,28 @@ const SCENARIOS: Record<string, Scenario> = {
       return inputs;
     },
   },
+  denied: {
+    about: 'a can-i check the identity is not allowed',
+    prepare: ({ inputs }) => ({
+      ...inputs,
+      'can-i': 'list pods\ncreate deployments.apps\nget secrets',
+    }),
+  },
+  restarting: {
+    about: 'a control plane that answers 503 three times, retried within wait',
+    prepare: ({ inputs, server }) => {
+      server.set({ failFirst: { count: 3, status: 503, body: 'status', retryAfter: 1 } });
+      return inputs;
+    },
+  },
   'bad-input': {
     about: 'an http:// URL to a remote host',
     prepare: ({ inputs }) => ({ ...inputs, server: 'http://203.0.113.10:6443' }),
   },
 };
+
+/** Scenarios whose step should succeed; the others show a failure, which is their success. */
+const SUCCEEDS = new Set(['ok', 'restarting']);
 
 const { values } = parseArgs({
   options: {
@@ -88,8 +105,11 @@ if (values.help || scenario === undefined) {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'kube-connect-local-'));
+process.env[SCRATCH_ENV] = work; // the simulated job's files go here too, and go away at the end
 const tls = generateTls(join(work, 'tls'));
-const { token, identity } = makeServiceAccountToken('ci', 'deployer');
+const { token, identity } = makeServiceAccountToken('ci', 'deployer', {
+  expirationSeconds: 4 * 3600,
+});
 const server = await startApiServer({
   tls,
   tokens: { [token]: { ...identity, allow: ['get,list pods ci'] } },
@@ -134,7 +154,11 @@ try {
     }
   }
   show('post step', await job.post(main));
-  process.exitCode = values.scenario === 'ok' ? (main.exitCode ?? 1) : main.exitCode === 1 ? 0 : 1;
+  process.exitCode = SUCCEEDS.has(values.scenario)
+    ? (main.exitCode ?? 1)
+    : main.exitCode === 1
+      ? 0
+      : 1;
 } finally {
   await server.close();
   rmSync(work, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { ClusterError } from './errors.js';
+import { ClusterError, quoteServerText } from './errors.js';
 import { formatDuration } from './inputs/duration.js';
 
 /** What the action may print while it works; the runner adapter passes its own. */
@@ -77,13 +77,17 @@ export class Retrier {
         const delay = this.delay(attempt, err);
         const leftAfter = this.deadline - this.clock.now();
         if (delay >= leftAfter) {
+          const why =
+            err.retryAfterMs !== undefined && attempt === 1
+              ? `the server asked to retry after ${formatDuration(Math.round(err.retryAfterMs))}, longer than "wait" (${formatDuration(this.waitMs)}) allows`
+              : `still failing after ${attempt} attempt${attempt === 1 ? '' : 's'} in ${formatDuration(this.waitMs)}`;
           throw err.with({
-            message: `${err.message}; still failing after ${attempt} attempts in ${formatDuration(this.waitMs)}`,
+            message: `${err.message}; ${why}`,
             hint: `${err.hint}. Raise "wait" to give the server longer`,
           });
         }
         this.log.info(
-          `${what}: attempt ${attempt} failed (${shortCause(err)}); retrying in ${formatDuration(Math.round(delay))}, ${formatDuration(Math.round(leftAfter / 100) * 100)} left of "wait"`,
+          `${what}: attempt ${attempt} failed (${shortCause(err)}); retrying in ${formatDuration(Math.round(delay))}, ${formatDuration(Math.max(1, Math.round(leftAfter / 1000)) * 1000)} left of "wait"`,
         );
         await this.clock.sleep(delay);
       }
@@ -99,7 +103,7 @@ export class Retrier {
 
 function shortCause(err: ClusterError): string {
   if (err.status !== undefined)
-    return `HTTP ${err.status}${err.serverText ? `: ${err.serverText.slice(0, 80)}` : ''}`;
+    return `HTTP ${err.status}${err.serverText ? `: ${quoteServerText(err.serverText, 80)}` : ''}`;
   return err.kind === 'refused'
     ? 'connection refused'
     : err.kind === 'reset'

@@ -79,6 +79,17 @@ describe('Retrier', () => {
     expect(clock.sleeps).toEqual([2_000]);
   });
 
+  it('gives up at once when Retry-After is longer than the budget, saying so', async () => {
+    const clock = fakeClock();
+    const retrier = new Retrier(5_000, clock, log);
+    await expect(
+      retrier.run('POST x', 10_000, async () => Promise.reject(status(429, 32_000))),
+    ).rejects.toThrow(
+      /answered 429; the server asked to retry after 32s, longer than "wait" \(5s\) allows/,
+    );
+    expect(clock.sleeps).toEqual([]);
+  });
+
   it('never retries a failure that cannot pass by itself', async () => {
     const clock = fakeClock();
     const retrier = new Retrier(30_000, clock, log);
