@@ -1,4 +1,4 @@
-import { ClusterError, FORK_NOTE, quoteServerText } from './errors.js';
+import { ClusterError, FORK_NOTE, quoteServerText, scrubSecrets } from './errors.js';
 import { formatDuration } from './inputs/duration.js';
 
 /** Where in the verification a failure happened, for the message. */
@@ -10,6 +10,8 @@ export interface FailureContext {
   readonly timeoutMs: number;
   /** The proxy the request went through (credentials removed), if any. */
   readonly proxy?: string | undefined;
+  /** Secret values (every form of the token) to remove from server text before it is shortened. */
+  readonly secrets?: readonly string[] | undefined;
 }
 
 const CA_CODES = new Set([
@@ -46,7 +48,9 @@ const PROTOCOL_CODES = new Set([
 export function diagnose(err: unknown, ctx: FailureContext): ClusterError {
   const status = httpStatus(err);
   if (status !== undefined) {
-    const body = bodyText(err);
+    // Server text is scrubbed before anything shortens it: a cut-off token is no exact match
+    // for the runner's masker (a gateway may echo the Authorization header in its error page).
+    const body = redactSecrets(bodyText(err), ctx.secrets ?? []);
     const error = fromStatus(status, body, ctx);
     return new ClusterError(error.kind, error.message, error.hint, {
       status,
@@ -71,11 +75,20 @@ export function diagnose(err: unknown, ctx: FailureContext): ClusterError {
       'A firewall or a private network is likely dropping the traffic: GitHub-hosted runners reach only public endpoints, so allow their addresses or use a self-hosted runner inside the network; raise "timeout" only for a slow link',
     );
   }
+  if (code === 'EAI_AGAIN') {
+    return new ClusterError(
+      'dns',
+      `cannot resolve the host name of ${ctx.server} right now (${code}: the DNS server did not answer)`,
+      "Check the runner's DNS configuration; this is usually temporary",
+      { code },
+    );
+  }
   if (code !== undefined && DNS_CODES.has(code)) {
     return new ClusterError(
       'dns',
       `cannot resolve the host name of ${ctx.server} (${code})`,
       'Check the server URL for typos; a private cluster name resolves only inside its network, so use its public endpoint or a self-hosted runner in that network',
+      { code },
     );
   }
   if (code === 'ECONNREFUSED') {
@@ -172,18 +185,25 @@ function fromStatus(status: number, body: string, ctx: FailureContext): ClusterE
   if (ctx.request.startsWith('GET /version') && (status === 404 || looksLikeHtml(body))) {
     return notKubernetes(ctx, `GET /version answered ${status}${said}`);
   }
+  if (status === 403 && /\bUser "system:anonymous"/.test(text)) {
+    return new ClusterError(
+      'anonymous',
+      `the server treated ${ctx.request} as system:anonymous (403${said})`,
+      'The token was not used: check that the API server accepts bearer tokens and that no proxy in front of it strips the Authorization header',
+    );
+  }
   if (status === 403) {
     return new ClusterError(
       'forbidden',
       `the server accepted the token but denied ${ctx.request} (403 Forbidden${said})`,
-      'Every authenticated identity may create selfsubjectreviews through the system:basic-user ClusterRole; restore that binding or grant "create" on selfsubjectreviews.authentication.k8s.io to this identity',
+      forbiddenHint(ctx.request),
     );
   }
   if (status === 404) {
     return new ClusterError(
       'api-missing',
       `the server does not serve ${ctx.request} (404${said})`,
-      'SelfSubjectReview (authentication.k8s.io/v1) is served by Kubernetes 1.28 and newer; on an older cluster set validate: false',
+      'Check that the server URL points at the Kubernetes API server itself, not a path behind a proxy',
     );
   }
   if (status === 429 || status >= 500) {
@@ -198,6 +218,22 @@ function fromStatus(status: number, body: string, ctx: FailureContext): ClusterE
     `unexpected answer ${status} to ${ctx.request}${said}`,
     'Check that the server URL points at the Kubernetes API server',
   );
+}
+
+/** Which default role grants the request that was denied, and what to grant instead. */
+function forbiddenHint(request: string): string {
+  const resource = /\/(selfsubjectreviews|selfsubjectaccessreviews)\b/.exec(request)?.[1];
+  if (resource !== undefined) {
+    const group =
+      resource === 'selfsubjectreviews' ? 'authentication.k8s.io' : 'authorization.k8s.io';
+    return `Every authenticated identity may create ${resource} through the system:basic-user ClusterRole; restore that binding or grant "create" on ${resource}.${group} to this identity`;
+  }
+  return 'Every identity may read /version through the system:public-info-viewer ClusterRole; restore that binding';
+}
+
+/** Removes every known secret and any bearer credential from text a server sent back. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  return scrubSecrets(text, secrets).replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 ***');
 }
 
 /** The failure for an answer that no Kubernetes API server gives. */

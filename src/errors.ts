@@ -76,18 +76,26 @@ export class ClusterError extends KubeConnectError {
   readonly retryAfterMs: number | undefined;
   /** The server's own words (a Status message or the text body), already made safe to print. */
   readonly serverText: string;
+  /** The Node error code of a transport failure (ECONNREFUSED, EAI_AGAIN…). */
+  readonly code: string | undefined;
 
   constructor(
     kind: FailureKind,
     message: string,
     hint: string,
-    answer: { status?: number; retryAfterMs?: number | undefined; serverText?: string } = {},
+    answer: {
+      status?: number;
+      retryAfterMs?: number | undefined;
+      serverText?: string;
+      code?: string;
+    } = {},
   ) {
     super(kind, message, hint);
     this.name = 'ClusterError';
     this.status = answer.status;
     this.retryAfterMs = answer.retryAfterMs;
     this.serverText = answer.serverText ?? '';
+    this.code = answer.code;
   }
 
   /** A copy with another message or hint, keeping what the server said. */

@@ -1,7 +1,13 @@
 import * as core from '@actions/core';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { ClusterError, describeError, InputError, scrubSecrets } from './errors.js';
+import {
+  ClusterError,
+  describeError,
+  InputError,
+  quoteServerText,
+  scrubSecrets,
+} from './errors.js';
 import {
   readTextFileIfExists,
   readTextFile,
@@ -24,15 +30,18 @@ import {
 } from './report.js';
 import { expiredNote, lifetimeAdvice, readTokenClaims, type TokenClaims } from './token-claims.js';
 
-/** Test-only: where in-cluster mode looks for the pod's service account instead of the real mount. */
-const TEST_SERVICE_ACCOUNT_DIR_ENV = 'KUBE_CONNECT_TEST_SERVICEACCOUNT_DIR';
+/** What the entry point may change; a workflow changes none of it. */
+export interface RunOptions {
+  /** Where in-cluster mode reads the pod's service account (tests only). */
+  readonly serviceAccountDir?: string | undefined;
+}
 
 /**
  * The main step: read and mask the inputs, build the kubeconfig, prove it against the API
  * server, then write it, export it and report. Every failure leaves through one funnel:
  * one `::error::` line, no kubeconfig on disk, KUBECONFIG not exported.
  */
-export async function run(): Promise<void> {
+export async function run(options: RunOptions = {}): Promise<void> {
   const secrets: string[] = [];
   const mask = (values: readonly string[]): void => {
     for (const value of values) {
@@ -51,7 +60,7 @@ export async function run(): Promise<void> {
         KUBERNETES_SERVICE_HOST: process.env.KUBERNETES_SERVICE_HOST,
         KUBERNETES_SERVICE_PORT: process.env.KUBERNETES_SERVICE_PORT,
       },
-      serviceAccountDir: process.env[TEST_SERVICE_ACCOUNT_DIR_ENV] ?? SERVICE_ACCOUNT_DIR,
+      serviceAccountDir: options.serviceAccountDir ?? SERVICE_ACCOUNT_DIR,
     });
     mask(config.secrets);
     const environmentProxy =
@@ -166,6 +175,7 @@ async function verify(
       waitMs: config.waitMs,
       checks: config.checks,
       environmentProxy,
+      secrets: config.secrets,
       readFile: readTextFile,
       log: { info: (m) => core.info(m), warning: (m) => core.warning(m) },
     });
@@ -176,22 +186,37 @@ async function verify(
     }
     throw err;
   }
-  core.info(`Server version: ${result.serverVersion}`);
+  // Everything below came from the server: one line each, never a workflow command.
+  core.info(`Server version: ${quoteServerText(result.serverVersion)}`);
   const { username, groups } = result.identity;
   core.info(
     username !== undefined
-      ? `Authenticated as ${username} (groups: ${groups.join(', ') || 'unknown'})`
+      ? `Authenticated as ${quoteServerText(username)} (groups: ${quoteServerText(groups.join(', ')) || 'unknown'})`
       : 'Authenticated (identity unknown)',
   );
   for (const { check, allowed, reason } of result.access) {
-    core.info(`can-i ${check.line}: ${allowed ? 'yes' : 'no'}${reason ? ` (${reason})` : ''}`);
+    core.info(
+      `can-i ${check.line}: ${allowed ? 'yes' : 'no'}${reason ? ` (${quoteServerText(reason)})` : ''}`,
+    );
   }
   const denied = deniedError(result);
   if (denied) {
+    // The step fails, but what was learned is still output: allowed=false for
+    // continue-on-error jobs, and the summary's table of checks.
+    setVerdictOutputs(result, claims);
     await writeSummary({ config, result, claims, path: undefined, previous: [] });
     throw denied;
   }
   return result;
+}
+
+/** The outputs that describe the verdict (identity, version, token expiry, can-i). */
+function setVerdictOutputs(result: ProbeResult | undefined, claims: TokenClaims | undefined): void {
+  core.setOutput(Output.username, result?.identity.username ?? '');
+  core.setOutput(Output.groups, result?.identity.groups.join(',') ?? '');
+  core.setOutput(Output.serverVersion, result?.serverVersion ?? '');
+  core.setOutput(Output.tokenExpiresAt, rfc3339(claims?.expiresAt));
+  core.setOutput(Output.allowed, result ? String(result.access.every((a) => a.allowed)) : '');
 }
 
 interface Publication {
@@ -210,11 +235,7 @@ async function publish(p: Publication & { readonly path: string }): Promise<void
   core.setOutput(Output.kubeconfig, path);
   core.setOutput(Output.context, config.context);
   core.setOutput(Output.namespace, config.namespace);
-  core.setOutput(Output.username, result?.identity.username ?? '');
-  core.setOutput(Output.groups, result?.identity.groups.join(',') ?? '');
-  core.setOutput(Output.serverVersion, result?.serverVersion ?? '');
-  core.setOutput(Output.tokenExpiresAt, rfc3339(claims?.expiresAt));
-  core.setOutput(Output.allowed, result ? String(result.access.every((a) => a.allowed)) : '');
+  setVerdictOutputs(result, claims);
   await writeSummary(p);
   if (config.exportKubeconfig) {
     const value = config.merge ? mergedKubeconfigList(path, p.previous, delimiter) : path;

@@ -60,6 +60,8 @@ export interface ProbeOptions {
   readonly checks: readonly AccessCheck[];
   /** The proxy kubectl would take from HTTPS_PROXY/NO_PROXY when the kubeconfig names none. */
   readonly environmentProxy?: string | undefined;
+  /** Every form of the token, removed from server text before it is shortened or printed. */
+  readonly secrets: readonly string[];
   /** Reads a user's `tokenFile` (client-node ignores that standard field). */
   readonly readFile: (path: string) => string;
   readonly log: Logger;
@@ -99,7 +101,7 @@ export async function verifyAccess(
       try {
         return await send(withTimeout(timeoutMs));
       } catch (err) {
-        throw diagnose(err, { server, request, timeoutMs, proxy });
+        throw diagnose(err, { server, request, timeoutMs, proxy, secrets: options.secrets });
       }
     });
 
@@ -159,6 +161,14 @@ async function explainTls(err: unknown, kc: KubeConfig, options: ProbeOptions): 
   if (!cert) return err;
   if (err.kind === 'tls-hostname') {
     const example = cert.dnsNames.find((n) => n.startsWith('kubernetes')) ?? cert.dnsNames[0];
+    if (cluster.tlsServerName) {
+      return err.with({
+        message: `the certificate of ${url.host} is not valid for tls-server-name "${cluster.tlsServerName}"; ${describeCoverage(cert)}`,
+        hint: example
+          ? `Set tls-server-name to a name the certificate covers, e.g. ${example}`
+          : 'Set tls-server-name to a name the certificate covers',
+      });
+    }
     return err.with({
       message: `${err.message}; ${describeCoverage(cert)}`,
       hint: example
@@ -215,7 +225,7 @@ async function reviewIdentity(kc: KubeConfig, call: Call, log: Logger): Promise<
           .makeApiClient(AuthenticationV1Api)
           .createSelfSubjectReview({ body: {} }, atVersion(o, version)),
       );
-      return fromUserInfo(review.status?.userInfo, `selfsubjectreview/${version}`, request);
+      return fromUserInfo(review.status?.userInfo, `selfsubjectreview/${version}`, kc, request);
     } catch (err) {
       if (!(err instanceof ClusterError)) throw err;
       if (err.kind === 'api-missing') continue;
@@ -269,11 +279,12 @@ async function reviewIdentity(kc: KubeConfig, call: Call, log: Logger): Promise<
 function fromUserInfo(
   user: V1UserInfo | undefined,
   source: ClusterIdentity['source'],
+  kc: KubeConfig,
   request: string,
 ): ClusterIdentity {
   if (!user?.username) {
     throw notKubernetes(
-      { server: '', request, timeoutMs: 0 },
+      { server: kc.getCurrentCluster()?.server ?? 'the server', request, timeoutMs: 0 },
       'the SelfSubjectReview came back without a username',
     );
   }

@@ -1,4 +1,4 @@
-import { KubeConnectError } from './errors.js';
+import { KubeConnectError, quoteServerText } from './errors.js';
 import { formatDuration } from './inputs/duration.js';
 import type { ActionConfig } from './inputs/index.js';
 import type { ProbeResult } from './probe.js';
@@ -70,7 +70,10 @@ export function summaryMarkdown(report: ConnectionReport): string {
 export function deniedError(result: ProbeResult): KubeConnectError | undefined {
   const denied = result.access.filter((a) => !a.allowed);
   if (denied.length === 0) return undefined;
-  const who = result.identity.username ?? 'this identity';
+  const who =
+    result.identity.username !== undefined
+      ? quoteServerText(result.identity.username)
+      : 'this identity';
   return new KubeConnectError(
     'denied',
     `${denied.length} of ${result.access.length} can-i checks denied for ${who}: ${denied.map((d) => `"${d.check.line}"`).join(', ')}`,
@@ -134,10 +137,15 @@ function tokenLine({ config, claims, now }: ConnectionReport): string {
   return `${kind}, expires ${code(claims.expiresAt.toISOString())} (${when})`;
 }
 
+/** Server text in a table cell: one line, no Markdown or HTML of its own. */
 function cell(text: string): string {
-  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  return quoteServerText(text, 300)
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replace(/[|`*_[\]\\]/g, (c) => `\\${c}`);
 }
 
 function code(text: string): string {
-  return `\`${text.replaceAll('`', "'").replaceAll('|', '\\|')}\``;
+  return `\`${quoteServerText(text, 300).replaceAll('`', "'").replaceAll('|', '\\|')}\``;
 }

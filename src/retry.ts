@@ -32,6 +32,8 @@ const RETRIED_STATUS = new Set([429, 500, 502, 503, 504]);
 export function isTransient(err: unknown): err is ClusterError {
   if (!(err instanceof ClusterError)) return false;
   if (err.kind === 'refused' || err.kind === 'reset' || err.kind === 'timeout') return true;
+  // A resolver that did not answer, unlike a name that does not exist, can pass.
+  if (err.kind === 'dns' && err.code === 'EAI_AGAIN') return true;
   return err.kind === 'server-error' && err.status !== undefined && RETRIED_STATUS.has(err.status);
 }
 
@@ -67,8 +69,10 @@ export class Retrier {
     request: (timeoutMs: number) => Promise<T>,
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      // A first attempt gets the whole timeout; a retry no more than is left of the budget (at
+      // least 1 s), so a server that hangs fails after about max(wait, timeout).
       const left = this.deadline - this.clock.now();
-      const limit = this.waitMs === 0 ? timeoutMs : Math.max(Math.min(timeoutMs, left), 1_000);
+      const limit = attempt === 1 ? timeoutMs : Math.min(timeoutMs, Math.max(left, 1_000));
       this.attempts++;
       try {
         return await request(limit);
@@ -94,10 +98,11 @@ export class Retrier {
     }
   }
 
+  /** Backoff with jitter; the server's Retry-After when it asks for longer (never less: 0 would spin). */
   private delay(attempt: number, err: ClusterError): number {
-    if (err.retryAfterMs !== undefined) return err.retryAfterMs;
     const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
-    return ceiling / 2 + (this.clock.random() * ceiling) / 2;
+    const backoff = ceiling / 2 + (this.clock.random() * ceiling) / 2;
+    return Math.max(backoff, err.retryAfterMs ?? 0);
   }
 }
 

@@ -19,10 +19,7 @@ export function readTokenClaims(token: string): TokenClaims | undefined {
   } catch {
     return undefined;
   }
-  const exp =
-    typeof claims.exp === 'number' && Number.isFinite(claims.exp)
-      ? new Date(claims.exp * 1000)
-      : undefined;
+  const exp = asDate(claims.exp);
   const sub =
     typeof claims.sub === 'string'
       ? /^system:serviceaccount:([^:]+):([^:]+)$/.exec(claims.sub)
@@ -38,6 +35,13 @@ export function readTokenClaims(token: string): TokenClaims | undefined {
     expiresAt: exp,
     serviceAccount: sub ? { namespace: sub[1] ?? '', name: sub[2] ?? '' } : undefined,
   };
+}
+
+/** A NumericDate claim as a Date; undefined when it is missing or no representable time. */
+function asDate(value: unknown): Date | undefined {
+  if (typeof value !== 'number') return undefined;
+  const date = new Date(value * 1000);
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 /** Something the user should know about the token's lifetime. */

@@ -234,6 +234,14 @@ describe('the main step with other input forms', () => {
     expect(main.env).toEqual({});
   });
 
+  it('exports an absolute path for a relative kubeconfig input', async () => {
+    const job = new Job();
+    const main = await job.main(inputs({ kubeconfig: 'configs/relative.yaml' }));
+    expect(main.exitCode).toBe(0);
+    expect(main.outputs.kubeconfig).toBe(join(job.dir, 'configs', 'relative.yaml'));
+    expect(main.env.KUBECONFIG).toBe(main.outputs.kubeconfig);
+  });
+
   it('writes without contacting the server when validate is false', async () => {
     server.reset();
     const job = new Job();
@@ -380,6 +388,47 @@ describe('the main step, on failure', () => {
       expect(lines.filter((l) => /^::(set-output|stop-commands|add-mask::not-a-secret|warning::injected)/.test(l))).toEqual([]);
     } finally {
       server.reset();
+    }
+  });
+
+  it.each([
+    ['a service-account JWT', TOKEN],
+    ['a short opaque token', 'opaque-0123456789abcdefghijklmnopqrstu'],
+  ])('never prints any piece of %s that a gateway echoes back', async (_name, token) => {
+    const gateway = await startApiServer({
+      tls: testTls(),
+      tokens: { [token]: deployer.identity },
+      behaviour: { echoRequestHeaders: true },
+    });
+    try {
+      const job = new Job();
+      const main = await job.main(inputs({ server: gateway.url, token, wait: '0' }));
+      expect(main.exitCode).toBe(1);
+      expect(errorLines(main.stdout)[0]).toMatch(/answered 502 .*authorization: Bearer \*\*\*/);
+      expect(leaks(main, [token])).toEqual([]);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('never lets server-supplied version, username or groups become workflow commands', async () => {
+    const evil = await startApiServer({
+      tls: testTls(),
+      gitVersion: 'v1.34.0\n::warning::injected by gitVersion',
+      tokens: {
+        [TOKEN]: {
+          username: 'evil\n::error::injected by username',
+          groups: ['g\n::notice::injected by group'],
+        },
+      },
+    });
+    try {
+      const main = await new Job().main(inputs({ server: evil.url }));
+      const injected = main.stdout.split('\n').filter((l) => /^::\w+::injected/.test(l));
+      expect(injected).toEqual([]);
+      expect(main.stdout).toContain('injected by username');
+    } finally {
+      await evil.close();
     }
   });
 

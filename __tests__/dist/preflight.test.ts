@@ -57,7 +57,16 @@ describe('can-i', () => {
     ]);
     expect(readdirSync(job.runnerTemp)).toEqual([]);
     expect(main.env).toEqual({});
+    expect(main.state).toEqual({});
+    expect(main.outputs).toMatchObject({ allowed: 'false', username: 'system:serviceaccount:ci:deployer' });
+    expect(main.outputs.kubeconfig).toBeUndefined();
     expect(main.summary).toMatch(/\| `delete pods -n ci` \| ❌ no \|/);
+  });
+
+  it('refuses checks that validate: false would skip', async () => {
+    const main = await new Job().main(inputs({ 'can-i': 'list pods', validate: 'false' }));
+    expect(main.exitCode).toBe(1);
+    expect(errorLines(main.stdout)[0]).toMatch(/input "can-i" has checks, but validate is false/);
   });
 
   it('names a malformed line', async () => {

@@ -44,7 +44,7 @@ const warnings = (step: StepResult): string[] =>
   step.stdout.split('\n').filter((l) => l.startsWith('::warning::')).map((l) => l.slice(11));
 
 describe('in-cluster', () => {
-  function pod(job: Job): { dir: string; env: Record<string, string> } {
+  function pod(job: Job): { dir: string; env: Record<string, string>; args: string[] } {
     const dir = join(job.dir, 'serviceaccount');
     mkdirSync(dir);
     writeFileSync(join(dir, 'token'), runner.token);
@@ -52,8 +52,8 @@ describe('in-cluster', () => {
     writeFileSync(join(dir, 'namespace'), 'runners');
     return {
       dir,
+      args: [`--test-service-account-dir=${dir}`],
       env: {
-        KUBE_CONNECT_TEST_SERVICEACCOUNT_DIR: dir,
         KUBERNETES_SERVICE_HOST: '127.0.0.1',
         KUBERNETES_SERVICE_PORT: String(server.port),
       },
@@ -62,8 +62,8 @@ describe('in-cluster', () => {
 
   it('connects with the pod service account and writes tokenFile for kubectl', async () => {
     const job = new Job();
-    const { dir, env } = pod(job);
-    const main = await job.main({ 'in-cluster': 'true' }, env);
+    const { dir, env, args } = pod(job);
+    const main = await job.main({ 'in-cluster': 'true' }, env, args);
     expect(errorLines(main.stdout)).toEqual([]);
     expect(main.outputs).toMatchObject({ username: 'system:serviceaccount:runners:arc-runner', namespace: 'runners' });
     const doc = yaml.load(readFileSync(main.outputs.kubeconfig ?? '', 'utf8')) as {
@@ -101,8 +101,8 @@ describe('in-cluster', () => {
 
   it('lets explicit inputs override the pod', async () => {
     const job = new Job();
-    const { env } = pod(job);
-    const main = await job.main({ 'in-cluster': 'true', token: deployer.token, namespace: 'ci' }, env);
+    const { env, args } = pod(job);
+    const main = await job.main({ 'in-cluster': 'true', token: deployer.token, namespace: 'ci' }, env, args);
     expect(main.outputs).toMatchObject({ username: 'system:serviceaccount:ci:deployer', namespace: 'ci' });
     expect(readFileSync(main.outputs.kubeconfig ?? '', 'utf8')).toContain(`token: ${deployer.token}`);
   });
@@ -122,6 +122,20 @@ describe('TLS options', () => {
     expect(errorLines(main.stdout)).toEqual([]);
     expect(readFileSync(main.outputs.kubeconfig ?? '', 'utf8')).toContain('tls-server-name: kubernetes.default.svc');
     expect((await kubectl(job, main, whoami)).stdout).toBe('system:serviceaccount:ci:deployer');
+  });
+
+  it('names a tls-server-name the certificate does not cover', async () => {
+    const s = await serving('noLocalSan');
+    const main = await new Job().main({
+      server: s.url,
+      token: deployer.token,
+      'certificate-authority': testTls().ca.cert,
+      'tls-server-name': 'wrong.example.com',
+      wait: '0',
+    });
+    expect(errorLines(main.stdout)[0]).toMatch(
+      /is not valid for tls-server-name "wrong\.example\.com"; it covers DNS kubernetes, .*Set tls-server-name to a name the certificate covers, e\.g\. kubernetes/,
+    );
   });
 
   it('fails on such a server without tls-server-name', async () => {
@@ -218,6 +232,12 @@ describe('proxies', () => {
     } finally {
       await p.close();
     }
+  });
+
+  it('refuses a SOCKS5 proxy with credentials, which the validation could not use', async () => {
+    const main = await new Job().main({ ...base(), 'proxy-url': 'socks5://u:s0cks-pw@127.0.0.1:1080' });
+    expect(errorLines(main.stdout)[0]).toMatch(/input "proxy-url" is a SOCKS5 proxy with credentials \("socks5:\/\/127\.0\.0\.1:1080"\)/);
+    expect(main.stdout.split('\n').filter((l) => l.includes('s0cks-pw') && !l.startsWith('::add-mask::'))).toEqual([]);
   });
 
   it('names a proxy that is not reachable', async () => {

@@ -24,6 +24,7 @@ function opts(extra: Partial<ProbeOptions> = {}): ProbeOptions {
     timeoutMs: 5000,
     waitMs: 0,
     checks: [],
+    secrets: [token],
     readFile: (path) => readFileSync(path, 'utf8'),
     log: { info: (m) => logged.push(m), warning: (m) => logged.push(`warning: ${m}`) },
     ...extra,
@@ -240,12 +241,24 @@ describe('verifyAccess against a kube-apiserver over TLS', () => {
     });
   });
 
+  it('keeps the per-request timeout when retrying, never loosening it', async () => {
+    server.reset();
+    server.set({ delayMs: 800 });
+    const err = await failure(
+      verifyAccess(kubeconfigFor(server.url), opts({ timeoutMs: 500, waitMs: 2_000 })),
+    );
+    expect(err.kind).toBe('timeout');
+    expect(err.message).toMatch(/within 500ms.*still failing after \d+ attempts in 2s/);
+  });
+
   it('reports 5xx answers with the server text', async () => {
     server.reset();
     server.set({ failFirst: { count: 5, status: 503, body: 'status', retryAfter: 5 } });
     const err = await failure(verifyAccess(kubeconfigFor(server.url), opts()));
     expect(err.kind).toBe('server-error');
-    expect(err.message).toMatch(/answered 503/);
+    expect(err.message).toMatch(
+      /answered 503 to GET \/version: the request has been made before all known HTTP paths have been installed/,
+    );
   });
 });
 
@@ -308,6 +321,23 @@ describe('verifyAccess with TLS and network failures', () => {
     expect(err.kind).toBe('refused');
     expect(err.message).toMatch(/still failing after \d+ attempts in 3s/);
     expect(Date.now() - started).toBeLessThan(6_000);
+  });
+
+  it('fails after about wait when the server accepts connections and never answers', async () => {
+    const hole = await startBlackhole();
+    try {
+      const started = Date.now();
+      const err = await failure(
+        verifyAccess(
+          kubeconfigFor(`https://127.0.0.1:${hole.port}`),
+          opts({ timeoutMs: 1_000, waitMs: 3_000 }),
+        ),
+      );
+      expect(err.kind).toBe('timeout');
+      expect(Date.now() - started).toBeLessThan(6_000);
+    } finally {
+      await hole.close();
+    }
   });
 
   it('connects once the port comes up within wait', async () => {

@@ -187,6 +187,39 @@ describe('diagnose', () => {
     expect(line).toContain(': warning::injected ::set-output name=x::y more.');
   });
 
+  it('removes the token and bearer credentials from server text before shortening it', () => {
+    const token = `eyJhbGciOiJSUzI1NiJ9.${'p'.repeat(300)}.sig`;
+    const page = `<html>${'x'.repeat(150)} Authorization: Bearer ${token} Proxy-Authorization: Basic dXNlcjpwdw== ${token.slice(0, 60)}</html>`;
+    const result = diagnose(apiException(502, page), { ...ssr, secrets: [token] });
+    const line = describeError(result);
+    expect(line).not.toContain(token.slice(0, 40));
+    expect(line).not.toContain('dXNlcjpwdw');
+    expect(result.serverText).not.toContain('eyJhbGciOiJSUzI1NiJ9');
+  });
+
+  it('tells an anonymous 403 from a forbidden identity', () => {
+    const body = JSON.stringify({
+      kind: 'Status',
+      message:
+        'selfsubjectaccessreviews.authorization.k8s.io is forbidden: User "system:anonymous" cannot create resource',
+      code: 403,
+    });
+    expect(diagnose(apiException(403, body), ssr).kind).toBe('anonymous');
+  });
+
+  it('names the role that grants the request that was denied', () => {
+    const ssar = {
+      ...ctx,
+      request: 'POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews (get pods)',
+    };
+    expect(diagnose(apiException(403, STATUS_403), ssar).hint).toContain(
+      'selfsubjectaccessreviews.authorization.k8s.io',
+    );
+    expect(diagnose(apiException(403, STATUS_403), ssr).hint).toContain(
+      'selfsubjectreviews.authentication.k8s.io',
+    );
+  });
+
   it('shortens long server text', () => {
     const result = diagnose(apiException(500, 'x'.repeat(5000)), ssr);
     expect(result.message.length).toBeLessThan(400);

@@ -323,6 +323,18 @@ describe('parseInputs', () => {
     ['a proxy URL that is not a URL', { proxyUrl: 'http://user:pw@' }, 'proxy-url', /is not a URL/],
     ['a malformed can-i line', { canI: 'create' }, 'can-i', /line 1/],
     ['a bad wait', { wait: 'soon' }, 'wait', /is not a duration/],
+    [
+      'can-i with validate false',
+      { canI: 'get pods', validate: 'false' },
+      'can-i',
+      /has checks, but validate is false/,
+    ],
+    [
+      'a SOCKS5 proxy with credentials',
+      { proxyUrl: 'socks5://u:pw@proxy:1080' },
+      'proxy-url',
+      /SOCKS5 proxy with credentials/,
+    ],
   ])('refuses %s', (_name, set, input, message) => {
     let error: unknown;
     try {

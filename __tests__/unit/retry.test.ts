@@ -121,19 +121,51 @@ describe('Retrier', () => {
     expect(clock.t).toBeLessThanOrEqual(10_000);
   });
 
-  it('shortens each request to what is left of the budget', async () => {
+  it('gives a first attempt the whole timeout and a retry only what is left of the budget', async () => {
     const clock = fakeClock();
     const retrier = new Retrier(5_000, clock, log);
     const limits: number[] = [];
     await expect(
-      retrier.run('GET /version', 10_000, async (limit) => {
+      retrier.run('GET /version', 3_000, async (limit) => {
         limits.push(limit);
         clock.t += limit;
         return Promise.reject(new ClusterError('timeout', 'no answer', 'fix'));
       }),
     ).rejects.toThrow('no answer');
-    expect(limits[0]).toBe(5_000);
+    expect(limits[0]).toBe(3_000);
+    expect(limits[1]).toBeLessThan(2_000);
+    expect(limits.every((l) => l <= 3_000)).toBe(true);
     expect(clock.t).toBeLessThanOrEqual(6_000);
+  });
+
+  it('never raises the timeout above what was asked', async () => {
+    const clock = fakeClock();
+    const retrier = new Retrier(30_000, clock, log);
+    const limits: number[] = [];
+    let calls = 0;
+    await retrier.run('GET /version', 500, async (limit) => {
+      limits.push(limit);
+      if (++calls < 3) throw new ClusterError('timeout', 'no answer', 'fix');
+      return Promise.resolve(1);
+    });
+    expect(limits).toEqual([500, 500, 500]);
+  });
+
+  it('waits at least its own backoff when Retry-After is 0', async () => {
+    const clock = fakeClock();
+    const retrier = new Retrier(30_000, clock, log);
+    let calls = 0;
+    await retrier.run('POST x', 10_000, async () => {
+      if (++calls < 3) throw status(429, 0);
+      return Promise.resolve(1);
+    });
+    expect(clock.sleeps).toEqual([375, 750]);
+  });
+
+  it('retries a resolver that did not answer, not a name that does not exist', () => {
+    const again = new ClusterError('dns', 'x', 'y', { code: 'EAI_AGAIN' });
+    const missing = new ClusterError('dns', 'x', 'y', { code: 'ENOTFOUND' });
+    expect([isTransient(again), isTransient(missing)]).toEqual([true, false]);
   });
 
   it('logs each retry on one line', async () => {

@@ -31599,12 +31599,15 @@ class ClusterError extends KubeConnectError {
     retryAfterMs;
     /** The server's own words (a Status message or the text body), already made safe to print. */
     serverText;
+    /** The Node error code of a transport failure (ECONNREFUSED, EAI_AGAIN…). */
+    code;
     constructor(kind, message, hint, answer = {}) {
         super(kind, message, hint);
         this.name = 'ClusterError';
         this.status = answer.status;
         this.retryAfterMs = answer.retryAfterMs;
         this.serverText = answer.serverText ?? '';
+        this.code = answer.code;
     }
     /** A copy with another message or hint, keeping what the server said. */
     with(change) {

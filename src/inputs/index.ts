@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { FORK_NOTE, InputError } from '../errors.js';
 import { Input, type InputName } from '../names.js';
 import { redactProxyUrl } from '../proxy-env.js';
@@ -120,6 +121,16 @@ export function parseInputs(raw: RawInputs, context: InputContext): ActionConfig
   }
 
   const proxy = readProxyUrl(raw);
+  const validate = parseBoolean(raw, Input.validate, true);
+  const checks = parseAccessChecks(raw[Input.canI], namespace);
+  if (!validate && checks.length > 0) {
+    throw new InputError(
+      Input.canI,
+      'has checks, but validate is false, so they would never run',
+      'Remove validate: false (the checks need the server), or remove can-i',
+    );
+  }
+  const kubeconfigPath = firstNonEmpty(raw[Input.kubeconfig]);
   return Object.freeze({
     server,
     token,
@@ -129,15 +140,16 @@ export function parseInputs(raw: RawInputs, context: InputContext): ActionConfig
     proxyUrl: proxy?.url,
     namespace,
     context: contextName,
-    kubeconfigPath: firstNonEmpty(raw[Input.kubeconfig]),
+    // Absolute, so KUBECONFIG still names it from another working-directory.
+    kubeconfigPath: kubeconfigPath === undefined ? undefined : resolve(kubeconfigPath),
     exportKubeconfig: parseBoolean(raw, Input.exportKubeconfig, true),
     merge: parseBoolean(raw, Input.merge, false),
-    validate: parseBoolean(raw, Input.validate, true),
+    validate,
     timeoutMs: has(Input.timeout) ? parseDuration(raw[Input.timeout], Input.timeout) : 10_000,
     waitMs: has(Input.wait)
       ? parseDuration(raw[Input.wait], Input.wait, { allowZero: true })
       : 30_000,
-    checks: parseAccessChecks(raw[Input.canI], namespace),
+    checks,
     cleanup: parseBoolean(raw, Input.cleanup, true),
     secrets: [
       ...new Set([
@@ -263,6 +275,15 @@ function readProxyUrl(raw: RawInputs): { url: string; secrets: string[] } | unde
       Input.proxyUrl,
       `uses the unsupported scheme ${url.protocol}// ("${shown}")`,
       'kubectl takes http://, https:// and socks5:// proxies',
+    );
+  }
+  if (url.protocol.startsWith('socks') && (url.username !== '' || url.password !== '')) {
+    // kubectl would log in to the SOCKS5 proxy, but the client the validation uses would not,
+    // so the check could not pass exactly when kubectl would.
+    throw new InputError(
+      Input.proxyUrl,
+      `is a SOCKS5 proxy with credentials ("${shown}"), which the validation cannot use`,
+      'Use an HTTP(S) proxy for credentials, a SOCKS5 proxy without them, or validate: false',
     );
   }
   return { url: text, secrets };
