@@ -40,6 +40,8 @@ describe('formatDuration', () => {
     [120_000, '2m'],
     [90_000, '1m30s'],
     [1_500, '1500ms'],
+    [7_200_000, '2h'],
+    [5_430_000, '1h30m30s'],
   ])('writes %i ms as %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
   });

@@ -25,11 +25,16 @@ export function parseDuration(raw: string, input: string, { allowZero = false } 
   return total;
 }
 
-/** Writes milliseconds back the way a user writes a duration: `10s`, `500ms`, `1m30s`. */
+/** Writes milliseconds back the way a user writes a duration: `10s`, `500ms`, `1m30s`, `2h`. */
 export function formatDuration(ms: number): string {
   if (ms < 1000 || ms % 1000 !== 0) return `${ms}ms`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = (ms % 60_000) / 1000;
-  if (minutes === 0) return `${seconds}s`;
-  return seconds === 0 ? `${minutes}m` : `${minutes}m${seconds}s`;
+  const parts: [number, string][] = [
+    [Math.floor(ms / 3_600_000), 'h'],
+    [Math.floor((ms % 3_600_000) / 60_000), 'm'],
+    [(ms % 60_000) / 1000, 's'],
+  ];
+  return parts
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => `${n}${unit}`)
+    .join('');
 }
