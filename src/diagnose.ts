@@ -155,6 +155,14 @@ function proxyFailure(
       'Put the credentials in the proxy URL, http://USER:PASSWORD@HOST:PORT, from a secret (they are masked)',
     );
   }
+  if (proxyStatus === 502 || proxyStatus === 503 || proxyStatus === 504) {
+    return new ClusterError(
+      'proxy',
+      `the proxy ${proxy} could not reach ${target} (${proxyStatus}): the API server may be down or unreachable from the proxy`,
+      'Check that the API server is running and that the proxy can reach it',
+      { status: proxyStatus },
+    );
+  }
   if (proxyStatus !== undefined) {
     return new ClusterError(
       'proxy',
@@ -182,7 +190,13 @@ function fromStatus(status: number, body: string, ctx: FailureContext): ClusterE
       `The token is expired, revoked, or from another cluster (its ServiceAccount or Secret was deleted or re-created): mint a new one, e.g. kubectl create token SA -n NAMESPACE --duration=2h, and update the secret. ${FORK_NOTE}`,
     );
   }
-  if (ctx.request.startsWith('GET /version') && (status === 404 || looksLikeHtml(body))) {
+  // A web page or a 404 where /version should be is not Kubernetes; an HTML 5xx or 429 is more
+  // likely a load balancer in front of a restarting API server, retried below.
+  const transientStatus = status === 429 || status >= 500;
+  if (
+    ctx.request.startsWith('GET /version') &&
+    (status === 404 || (looksLikeHtml(body) && !transientStatus))
+  ) {
     return notKubernetes(ctx, `GET /version answered ${status}${said}`);
   }
   if (status === 403 && /\bUser "system:anonymous"/.test(text)) {

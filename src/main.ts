@@ -5,6 +5,7 @@ import {
   ClusterError,
   describeError,
   InputError,
+  KubeConnectError,
   quoteServerText,
   scrubSecrets,
 } from './errors.js';
@@ -26,6 +27,7 @@ import {
   deniedError,
   describeCertificateAuthority,
   describeToken,
+  failureMarkdown,
   summaryMarkdown,
 } from './report.js';
 import { expiredNote, lifetimeAdvice, readTokenClaims, type TokenClaims } from './token-claims.js';
@@ -43,6 +45,7 @@ export interface RunOptions {
  */
 export async function run(options: RunOptions = {}): Promise<void> {
   const secrets: string[] = [];
+  let known: { config: ActionConfig; claims: TokenClaims | undefined } | undefined;
   const mask = (values: readonly string[]): void => {
     for (const value of values) {
       if (value !== '' && !secrets.includes(value)) {
@@ -69,7 +72,9 @@ export async function run(options: RunOptions = {}): Promise<void> {
 
     logPlan(config, environmentProxy);
     const claims = config.token.kind === 'jwt' ? readTokenClaims(config.token.value) : undefined;
-    adviseOnLifetime(claims);
+    known = { config, claims };
+    adviseOnLifetime(claims, config);
+    assertUsableEnvironmentProxy(environmentProxy);
     const previous = config.merge ? kubeconfigsInUse(config.context) : [];
 
     const kubeconfig = buildKubeconfig(kubeconfigSpec(config));
@@ -87,8 +92,42 @@ export async function run(options: RunOptions = {}): Promise<void> {
   } catch (err) {
     if (err instanceof Error && err.stack !== undefined)
       core.debug(scrubSecrets(err.stack, secrets));
-    core.setFailed(`${ACTION_NAME}: ${describeError(err, secrets)}`);
+    const line = `${ACTION_NAME}: ${describeError(err, secrets)}`;
+    core.setFailed(line);
+    // A denied can-i check already wrote its summary, with the table of checks.
+    const denied = err instanceof KubeConnectError && err.kind === 'denied';
+    if (known && !denied) await reportFailure(known.config, known.claims, line);
   }
+}
+
+/** Outputs and a summary for a failed step: what failed, and what is known of the token. */
+async function reportFailure(
+  config: ActionConfig,
+  claims: TokenClaims | undefined,
+  line: string,
+): Promise<void> {
+  try {
+    core.setOutput(Output.tokenExpiresAt, rfc3339(claims?.expiresAt));
+    if (!process.env.GITHUB_STEP_SUMMARY) return;
+    await core.summary.addRaw(failureMarkdown({ config, claims, now: Date.now() }, line)).write();
+  } catch (err) {
+    core.debug(`could not write the failure summary: ${String(err)}`);
+  }
+}
+
+/**
+ * An environment proxy the validation cannot use the way kubectl will is refused rather than
+ * checked differently: client-node does not log in to SOCKS5 proxies.
+ */
+function assertUsableEnvironmentProxy(proxy: string | undefined): void {
+  if (proxy === undefined || !/^socks/i.test(proxy)) return;
+  const url = new URL(proxy);
+  if (url.username === '' && url.password === '') return;
+  throw new KubeConnectError(
+    'proxy',
+    `HTTPS_PROXY/HTTP_PROXY names a SOCKS5 proxy with credentials (${redactProxyUrl(proxy).shown}), which the validation cannot use`,
+    'Use an HTTP(S) proxy for credentials, add the API server to NO_PROXY, or set validate: false',
+  );
 }
 
 /** RUNNER_TEMP on a runner (emptied after every job); the OS temp dir in a local run. */
@@ -126,7 +165,16 @@ function logPlan(config: ActionConfig, environmentProxy: string | undefined): vo
   core.info(`Context: ${config.context}, namespace: ${config.namespace}`);
 }
 
-function adviseOnLifetime(claims: TokenClaims | undefined): void {
+function adviseOnLifetime(claims: TokenClaims | undefined, config: ActionConfig): void {
+  if (config.token.file !== undefined) {
+    // The kubelet rotates a pod's token and kubectl re-reads the file: its expiry is not the end.
+    if (claims?.expiresAt !== undefined) {
+      core.info(
+        `The pod's token expires at ${rfc3339(claims.expiresAt)}; the kubelet rotates it before then, and kubectl re-reads the file`,
+      );
+    }
+    return;
+  }
   const advice = lifetimeAdvice(claims, Date.now());
   if (advice?.level === 'warning') core.warning(advice.text);
   if (advice?.level === 'notice') core.notice(advice.text);

@@ -151,7 +151,15 @@ async function explainTls(err: unknown, kc: KubeConfig, options: ProbeOptions): 
   if (!(err instanceof ClusterError) || (err.kind !== 'tls-hostname' && err.kind !== 'tls-ca'))
     return err;
   const cluster = kc.getCurrentCluster();
-  if (!cluster || cluster.proxyUrl !== undefined) return err;
+  if (!cluster) return err;
+  if (cluster.proxyUrl !== undefined) {
+    // The certificate cannot be fetched past the proxy here; the advice still holds.
+    return err.kind === 'tls-hostname'
+      ? err.with({
+          hint: 'Set tls-server-name to a name the certificate covers, or use an address it lists',
+        })
+      : err;
+  }
   const url = new URL(cluster.server);
   const port = url.port === '' ? 443 : Number(url.port);
   const cert = await fetchPeerCertificate(url.hostname, port, {

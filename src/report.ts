@@ -66,6 +66,19 @@ export function summaryMarkdown(report: ConnectionReport): string {
   return text;
 }
 
+/** The job summary of a failed step: the error line, the server and what is known of the token. */
+export function failureMarkdown(
+  report: Pick<ConnectionReport, 'config' | 'claims' | 'now'>,
+  line: string,
+): string {
+  const rows: [string, string][] = [
+    ['Server', code(report.config.server.url)],
+    ['Token', tokenLine({ ...report, result: undefined, kubeconfigPath: undefined })],
+    ['Kubeconfig', 'not written'],
+  ];
+  return `### ❌ Not connected\n\n${cell(line)}\n\n| | |\n|---|---|\n${rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n')}\n`;
+}
+
 /** The failure for denied `can-i` checks, listing every denied line; undefined when all are allowed. */
 export function deniedError(result: ProbeResult): KubeConnectError | undefined {
   const denied = result.access.filter((a) => !a.allowed);

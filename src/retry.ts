@@ -34,7 +34,9 @@ export function isTransient(err: unknown): err is ClusterError {
   if (err.kind === 'refused' || err.kind === 'reset' || err.kind === 'timeout') return true;
   // A resolver that did not answer, unlike a name that does not exist, can pass.
   if (err.kind === 'dns' && err.code === 'EAI_AGAIN') return true;
-  return err.kind === 'server-error' && err.status !== undefined && RETRIED_STATUS.has(err.status);
+  // A proxy's 502/503/504 to CONNECT: the API server behind it is down, like a refused connection.
+  const answered = err.kind === 'server-error' || err.kind === 'proxy';
+  return answered && err.status !== undefined && RETRIED_STATUS.has(err.status);
 }
 
 /**

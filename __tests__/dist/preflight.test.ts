@@ -19,7 +19,7 @@ let server: FakeApiServer;
 beforeAll(async () => {
   server = await startApiServer({
     tls: testTls(),
-    tokens: { [deployer.token]: { ...deployer.identity, allow: ['get,list pods ci', 'create deployments.apps ci'] } },
+    tokens: { [deployer.token]: { ...deployer.identity, allow: ['get,list pods ci', 'create deployments.apps ci', 'get pods/log ci'] } },
   });
 });
 afterAll(async () => server.close());
@@ -37,12 +37,15 @@ const commands = (step: StepResult, name: string): string[] =>
 describe('can-i', () => {
   it('passes and sets allowed when every check is allowed, with a table in the summary', async () => {
     server.reset();
-    const main = await new Job().main(inputs({ 'can-i': 'list pods\ncreate deployments.apps' }));
+    const main = await new Job().main(
+      inputs({ 'can-i': 'list pods\ncreate deployment.apps\nget pods/log\nget pods --subresource=log' }),
+    );
     expect(main.exitCode).toBe(0);
+    expect(main.stdout).toContain('can-i get pods/log: yes');
     expect(main.outputs.allowed).toBe('true');
     expect(main.stdout).toContain('can-i list pods: yes');
     expect(main.summary).toMatch(/\| `list pods` \| ✅ yes \|/);
-    expect(main.summary).toMatch(/\| `create deployments\.apps` \| ✅ yes \|/);
+    expect(main.summary).toMatch(/\| `create deployment\.apps` \| ✅ yes \|/);
   });
 
   it('fails listing every denied line, and writes no kubeconfig', async () => {
@@ -117,10 +120,13 @@ describe('token lifetime', () => {
     ]);
   });
 
-  it('explains a 401 by the expiry of an expired token', async () => {
+  it('explains a 401 by the expiry of an expired token, in the log, output and summary', async () => {
     const expired = makeServiceAccountToken('ci', 'deployer', { expirationSeconds: -3 * 3600 });
     const main = await new Job().main(inputs({ token: expired.token }));
     expect(main.exitCode).toBe(1);
+    expect(main.outputs['token-expires-at']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(main.summary).toMatch(/^### ❌ Not connected\n\nkube-connect: the server rejected the token/);
+    expect(main.summary).toMatch(/\| Token \| bound JWT \(TokenRequest\), expires `.*` \(already expired\) \|/);
     expect(errorLines(main.stdout)[0]).toMatch(/the server rejected the token \(401 Unauthorized on GET \/version\): the token expired at .* \(3h ago\)/);
   });
 

@@ -99,6 +99,18 @@ describe('in-cluster', () => {
     expect(existsSync(join(dir, 'token'))).toBe(true);
   });
 
+  it('does not warn about the expiry of a pod token, which the kubelet rotates', async () => {
+    const job = new Job();
+    const { dir, env, args } = pod(job);
+    const short = makeServiceAccountToken('runners', 'arc-runner', { expirationSeconds: 40 * 60 });
+    server.addToken(short.token, short.identity);
+    writeFileSync(join(dir, 'token'), short.token);
+    const main = await job.main({ 'in-cluster': 'true' }, env, args);
+    expect(main.exitCode).toBe(0);
+    expect(warnings(main)).toEqual([]);
+    expect(main.stdout).toMatch(/^The pod's token expires at .*; the kubelet rotates it before then/m);
+  });
+
   it('lets explicit inputs override the pod', async () => {
     const job = new Job();
     const { env, args } = pod(job);
@@ -238,6 +250,21 @@ describe('proxies', () => {
     const main = await new Job().main({ ...base(), 'proxy-url': 'socks5://u:s0cks-pw@127.0.0.1:1080' });
     expect(errorLines(main.stdout)[0]).toMatch(/input "proxy-url" is a SOCKS5 proxy with credentials \("socks5:\/\/127\.0\.0\.1:1080"\)/);
     expect(main.stdout.split('\n').filter((l) => l.includes('s0cks-pw') && !l.startsWith('::add-mask::'))).toEqual([]);
+  });
+
+  it('retries while the proxy cannot reach a restarting API server (502), then names it', async () => {
+    const port = await closedPort();
+    const main = await new Job().main({
+      ...base(),
+      server: `https://kubernetes.default.svc:${port}`,
+      'proxy-url': proxy.url,
+      wait: '3s',
+    });
+    expect(main.exitCode).toBe(1);
+    expect(main.stdout).toMatch(/attempt 1 failed/);
+    expect(errorLines(main.stdout)[0]).toMatch(
+      /the proxy .* could not reach kubernetes\.default\.svc:\d+ \(502\): the API server may be down.*still failing after \d+ attempts in 3s/,
+    );
   });
 
   it('names a proxy that is not reachable', async () => {

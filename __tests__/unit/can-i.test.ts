@@ -42,6 +42,18 @@ describe('parseAccessChecks', () => {
       { verb: 'create', resource: 'deployments', group: 'apps', namespace: 'prod' },
     ],
     ['get secrets', { verb: 'get', resource: 'secrets', namespace: 'ci' }],
+    [
+      'create deployment.apps',
+      { verb: 'create', resource: 'deployments', group: 'apps', namespace: 'ci' },
+    ],
+    [
+      'create deploy.apps',
+      { verb: 'create', resource: 'deployments', group: 'apps', namespace: 'ci' },
+    ],
+    [
+      'get deploy.example.com',
+      { verb: 'get', resource: 'deploy', group: 'example.com', namespace: 'ci' },
+    ],
     ['list pods --all-namespaces', { verb: 'list', resource: 'pods' }],
     ['list pods -A', { verb: 'list', resource: 'pods' }],
     ['get pods/log -n ci', { verb: 'get', resource: 'pods', subresource: 'log', namespace: 'ci' }],

@@ -16,6 +16,37 @@ function apiException(code: number, body?: string): Error {
 const STATUS_403 =
   '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"selfsubjectreviews.authentication.k8s.io is forbidden: User \\"system:serviceaccount:ci:x\\" cannot create resource \\"selfsubjectreviews\\" in API group \\"authentication.k8s.io\\" at the cluster scope","reason":"Forbidden","details":{"group":"authentication.k8s.io","kind":"selfsubjectreviews"},"code":403}\n';
 
+describe('diagnose behind a proxy', () => {
+  const viaProxy = { ...ctx, proxy: 'http://proxy.corp:3128' };
+  const tunnel = (code: number): Error =>
+    new TypeError('fetch failed', {
+      cause: Object.assign(new Error('Request was cancelled.'), {
+        code: 0,
+        cause: Object.assign(new Error(`Proxy response (${code}) !== 200 when HTTP Tunneling`), {
+          name: 'AbortError',
+          code: 'UND_ERR_ABORTED',
+        }),
+      }),
+    });
+
+  it.each([
+    [407, /requires authentication \(407\)/, undefined],
+    [403, /refused to connect to k8s\.example\.com:6443 \(403\)/, undefined],
+    [502, /could not reach k8s\.example\.com:6443 \(502\): the API server may be down/, 502],
+  ])('names a proxy answering %i', (code, message, status) => {
+    const err = diagnose(tunnel(code), viaProxy);
+    expect(err.kind).toBe('proxy');
+    expect(err.message).toMatch(message);
+    expect(err.status).toBe(status);
+  });
+
+  it('names a proxy that refuses connections', () => {
+    expect(diagnose(fetchFailed('ECONNREFUSED', 'connect ECONNREFUSED'), viaProxy).message).toBe(
+      'cannot reach the proxy http://proxy.corp:3128 (ECONNREFUSED)',
+    );
+  });
+});
+
 describe('diagnose', () => {
   it.each([
     [
@@ -154,6 +185,13 @@ describe('diagnose', () => {
       ctx,
       'not-kubernetes',
       /an HTML page titled "Sign in"/,
+    ],
+    [
+      'an HTML 503 from a load balancer on /version',
+      apiException(503, '<html><title>503 Service Temporarily Unavailable</title></html>'),
+      ctx,
+      'server-error',
+      /answered 503 to GET \/version: an HTML page titled "503 Service Temporarily Unavailable"/,
     ],
     [
       '503',

@@ -41,6 +41,12 @@ describe('isTransient', () => {
     ['503', status(503), true],
     ['504', status(504), true],
     ['501', status(501), false],
+    [
+      'a proxy that cannot reach the server (502)',
+      new ClusterError('proxy', 'x', 'y', { status: 502 }),
+      true,
+    ],
+    ['a proxy that wants credentials (407)', new ClusterError('proxy', 'x', 'y'), false],
     ['401', new ClusterError('unauthorized', 'x', 'y', { status: 401 }), false],
     ['403', new ClusterError('forbidden', 'x', 'y', { status: 403 }), false],
     ['a TLS error', new ClusterError('tls-ca', 'x', 'y'), false],

@@ -373,9 +373,11 @@ function parseResource(
   const labels = group.split('.');
   if (labels.length > 1 && API_VERSION.test(labels[0] ?? '')) group = labels.slice(1).join('.');
 
-  if (dot === -1 && resource !== '*') {
+  if (resource !== '*') {
+    // Short and singular names resolve as kubectl's discovery would; with a group given
+    // (`deployment.apps`, `deploy.apps`) only to an entry of that group.
     const known = BY_NAME.get(resource);
-    if (known !== undefined) ({ resource, group } = known);
+    if (known !== undefined && (dot === -1 || known.group === group)) ({ resource, group } = known);
   }
   return slash === undefined ? { resource, group } : { resource, group, subresource: slash };
 }
