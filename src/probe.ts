@@ -10,7 +10,7 @@ import {
   type V1UserInfo,
 } from '@kubernetes/client-node';
 import { load } from 'js-yaml';
-import { diagnose, notKubernetes, type FailureContext } from './diagnose.js';
+import { diagnose, notKubernetes } from './diagnose.js';
 import { ClusterError } from './errors.js';
 import type { AccessCheck } from './inputs/can-i.js';
 import { redactProxyUrl } from './proxy-env.js';
@@ -359,5 +359,3 @@ function withTimeout(ms: number): ConfigurationOptions {
     middlewareMergeStrategy: 'append',
   };
 }
-
-export type { FailureContext };
