@@ -22,7 +22,7 @@ import { buildKubeconfig, kubeconfigSpec } from './kubeconfig.js';
 import { kubeconfigNames, mergedKubeconfigList, nameClashes } from './merge.js';
 import { ACTION_NAME, Input, KUBECONFIG_ENV, Output, SERVICE_ACCOUNT_DIR, State } from './names.js';
 import { verifyAccess, type ProbeResult } from './probe.js';
-import { proxyForUrl, redactProxyUrl } from './proxy-env.js';
+import { isSocksWithCredentials, proxyForUrl, redactProxyUrl } from './proxy-env.js';
 import {
   deniedError,
   describeCertificateAuthority,
@@ -74,7 +74,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const claims = config.token.kind === 'jwt' ? readTokenClaims(config.token.value) : undefined;
     known = { config, claims };
     adviseOnLifetime(claims, config);
-    assertUsableEnvironmentProxy(environmentProxy);
+    if (config.validate) assertUsableEnvironmentProxy(environmentProxy);
     const previous = config.merge ? kubeconfigsInUse(config.context) : [];
 
     const kubeconfig = buildKubeconfig(kubeconfigSpec(config));
@@ -120,9 +120,7 @@ async function reportFailure(
  * checked differently: client-node does not log in to SOCKS5 proxies.
  */
 function assertUsableEnvironmentProxy(proxy: string | undefined): void {
-  if (proxy === undefined || !/^socks/i.test(proxy)) return;
-  const url = new URL(proxy);
-  if (url.username === '' && url.password === '') return;
+  if (proxy === undefined || !isSocksWithCredentials(proxy)) return;
   throw new KubeConnectError(
     'proxy',
     `HTTPS_PROXY/HTTP_PROXY names a SOCKS5 proxy with credentials (${redactProxyUrl(proxy).shown}), which the validation cannot use`,

@@ -106,7 +106,8 @@ export async function verifyAccess(
     });
 
   try {
-    return await verifyWith(kc, call, options, retrier, started, clock);
+    const verdict = await verifyWith(kc, call, options);
+    return { ...verdict, attempts: retrier.attempts, elapsedMs: clock.now() - started };
   } catch (err) {
     throw await explainTls(err, kc, options);
   }
@@ -116,10 +117,7 @@ async function verifyWith(
   kc: KubeConfig,
   call: Call,
   options: ProbeOptions,
-  retrier: Retrier,
-  started: number,
-  clock: Clock,
-): Promise<ProbeResult> {
+): Promise<Omit<ProbeResult, 'attempts' | 'elapsedMs'>> {
   const server = kc.getCurrentCluster()?.server ?? '';
   const version = await call(VERSION_REQUEST, async (o) =>
     kc.makeApiClient(VersionApi).getCode({}, o),
@@ -138,8 +136,6 @@ async function verifyWith(
     identity,
     serverVersion: version.gitVersion,
     access,
-    attempts: retrier.attempts,
-    elapsedMs: clock.now() - started,
   };
 }
 

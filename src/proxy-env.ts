@@ -616,3 +616,19 @@ function percentDecode(s: string): string {
     return text.includes('\uFFFD') ? run : text;
   });
 }
+
+/**
+ * True for a SOCKS proxy URL that carries credentials. kubectl logs in to such a proxy, but
+ * client-node's SOCKS connector drops the credentials, so the validation could not pass exactly
+ * when kubectl would.
+ */
+export function isSocksWithCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return (
+      parsed.protocol.startsWith('socks') && (parsed.username !== '' || parsed.password !== '')
+    );
+  } catch {
+    return false;
+  }
+}

@@ -230,6 +230,21 @@ describe('parseInputs', () => {
     expect(config.secrets).toContain('s3cret');
   });
 
+  it('accepts a SOCKS5 proxy with credentials when nothing validates through it', () => {
+    const config = parseInputs(
+      raw({
+        server: 'https://k',
+        token: jwt,
+        certificateAuthority: ca,
+        validate: 'false',
+        proxyUrl: 'socks5://u:pw@proxy:1080',
+      }),
+      noFiles,
+    );
+    expect(config.proxyUrl).toBe('socks5://u:pw@proxy:1080');
+    expect(config.secrets).toContain('pw');
+  });
+
   it('waits 30s by default', () => {
     expect(
       parseInputs(raw({ server: 'https://k', token: jwt, certificateAuthority: ca }), noFiles)

@@ -4,7 +4,7 @@
  * (__tests__/integration/proxy-fixture.test.ts proves the main ones on every run).
  */
 import { describe, expect, it } from 'vitest';
-import { proxyForUrl, redactProxyUrl } from '../../src/proxy-env.js';
+import { isSocksWithCredentials, proxyForUrl, redactProxyUrl } from '../../src/proxy-env.js';
 
 const P = 'http://proxy.corp:3128';
 const HTTPS = 'https://api.example.com:6443';
@@ -254,5 +254,17 @@ describe('redactProxyUrl', () => {
     ],
   ])('redacts %s', (_name, url, shown, secrets) => {
     expect(redactProxyUrl(url)).toEqual({ shown, secrets });
+  });
+});
+
+describe('isSocksWithCredentials', () => {
+  it.each([
+    ['socks5://u:pw@proxy:1080', true],
+    ['socks5h://token@proxy:1080', true],
+    ['socks5://proxy:1080', false],
+    ['http://u:pw@proxy:3128', false],
+    ['not a url', false],
+  ])('%s → %s', (url, expected) => {
+    expect(isSocksWithCredentials(url)).toBe(expected);
   });
 });

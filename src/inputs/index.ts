@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { FORK_NOTE, InputError } from '../errors.js';
 import { Input, type InputName } from '../names.js';
-import { redactProxyUrl } from '../proxy-env.js';
+import { isSocksWithCredentials, redactProxyUrl } from '../proxy-env.js';
 import { parseAccessChecks, type AccessCheck } from './can-i.js';
 import {
   parseCertificateAuthority,
@@ -120,8 +120,8 @@ export function parseInputs(raw: RawInputs, context: InputContext): ActionConfig
     );
   }
 
-  const proxy = readProxyUrl(raw);
   const validate = parseBoolean(raw, Input.validate, true);
+  const proxy = readProxyUrl(raw, validate);
   const checks = parseAccessChecks(raw[Input.canI], namespace);
   if (!validate && checks.length > 0) {
     throw new InputError(
@@ -256,7 +256,10 @@ function readTlsServerName(raw: RawInputs): string | undefined {
   return name;
 }
 
-function readProxyUrl(raw: RawInputs): { url: string; secrets: string[] } | undefined {
+function readProxyUrl(
+  raw: RawInputs,
+  validate: boolean,
+): { url: string; secrets: string[] } | undefined {
   const text = firstNonEmpty(raw[Input.proxyUrl]);
   if (text === undefined) return undefined;
   const { shown, secrets } = redactProxyUrl(text);
@@ -277,9 +280,7 @@ function readProxyUrl(raw: RawInputs): { url: string; secrets: string[] } | unde
       'kubectl takes http://, https:// and socks5:// proxies',
     );
   }
-  if (url.protocol.startsWith('socks') && (url.username !== '' || url.password !== '')) {
-    // kubectl would log in to the SOCKS5 proxy, but the client the validation uses would not,
-    // so the check could not pass exactly when kubectl would.
+  if (validate && isSocksWithCredentials(text)) {
     throw new InputError(
       Input.proxyUrl,
       `is a SOCKS5 proxy with credentials ("${shown}"), which the validation cannot use`,
